@@ -1,0 +1,70 @@
+"""archive_repo — the records repository for the electronic documents of
+Lào Cai's state agencies (Pyramid traversal over ZODB).
+
+``main`` is the PasteDeploy app factory (``use = egg:archive_repo``).
+"""
+import transaction
+from pyramid.config import Configurator
+
+from . import timeutil
+
+# The concerns the app is made of, each a package with an ``includeme``.
+# All are included before ``config.scan()`` (no Venusian ordering surprises).
+CONCERNS = [
+    "archive_repo.security",
+]
+
+DEFAULTS = {
+    "retry.attempts": "5",
+    "tm.manager_hook": "pyramid_tm.explicit_manager",
+    "archive_repo.max_upload_mb": "100",
+    "jinja2.filters": "\n".join([
+        "vn_date = archive_repo.timeutil:vn_date",
+        "vn_datetime = archive_repo.timeutil:vn_datetime",
+    ]),
+}
+
+
+def make_config(settings):
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    if "zodbconn.uri.audit" not in settings:
+        raise ValueError("zodbconn.uri.audit is required: the audit trail lives "
+                         "in its own database (see archive_repo.audit)")
+    config = Configurator(settings=settings, root_factory="archive_repo.resources.root_factory")
+    config.include("pyramid_jinja2")
+    config.include("pyramid_retry")
+    config.include("pyramid_tm")
+    config.include("pyramid_zodbconn")
+    for concern in CONCERNS:
+        config.include(concern)
+    config.add_jinja2_renderer(".jinja2")
+    from .rules import policy_from_settings
+    config.registry.rule_policy = policy_from_settings(settings)
+    config.scan("archive_repo", ignore=["archive_repo.scripts"])
+    return config
+
+
+def ensure_root(registry):
+    """Create the archive root in a fresh database (idempotent)."""
+    from .resources import get_root
+    db = registry._zodb_databases[""]
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            get_root(conn)
+    finally:
+        conn.close()
+
+
+def main(global_config, **settings):
+    config = make_config(settings)
+    app = config.make_wsgi_app()
+    ensure_root(config.registry)
+    for hook in getattr(config.registry, "startup_hooks", []):
+        hook(config.registry)
+    return app
+
+
+__all__ = ["main", "timeutil"]

@@ -1,0 +1,1 @@
+"""Depositing issued documents: metadata, upload, numbering, the steps."""

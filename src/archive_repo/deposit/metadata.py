@@ -1,0 +1,167 @@
+"""Validation of deposit metadata (the contract's field list, with the
+lengths of Decree 30/2020 App. VI).
+
+Returns a clean, NFC-normalised dict or raises one ``BadRequest`` listing
+every problem, so a clerk fixes the whole form at once.  State secrets are
+*not* decided here: that is a refusal with its own article (rules, Art. 1.2).
+"""
+import json
+import unicodedata
+from datetime import date
+
+from ..doctypes import DOCTYPES, SECRET_LEVELS, URGENCIES
+from ..errors import BadRequest
+
+# field: (kind, required, max length)
+FIELDS = {
+    "number": ("int", False, None),
+    "notation": ("str", True, 30),
+    "doctype": ("doctype", True, None),
+    "subject": ("text", True, 500),
+    "issued_on": ("date", True, None),
+    "signer": ("str", True, 50),
+    "signer_position": ("str", False, 100),
+    "urgency": ("urgency", False, None),
+    "confidentiality": ("secrecy", False, None),
+    "receivers": ("codes", False, None),
+    "digitized": ("bool", False, None),
+    "page_count": ("int", False, 999),
+    "keywords": ("strlist", False, 100),
+    "language": ("str", False, 30),
+    "description": ("text", False, 500),
+    "issued_amount": ("int", False, 999),
+    "due_date": ("date", False, None),
+}
+
+LONG_TEXT_CONTROLS = {"\n", "\t"}
+
+
+def parse(raw):
+    """The metadata part of the form, as a dict (BadRequest otherwise)."""
+    if raw is None:
+        raise BadRequest("missing_metadata", "Thiếu phần metadata (JSON) của văn bản.")
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest("invalid_json", "Metadata không phải JSON hợp lệ.",
+                         [{"field": "metadata", "problem": str(exc)}])
+    if not isinstance(data, dict):
+        raise BadRequest("invalid_json", "Metadata phải là một đối tượng JSON.")
+    return data
+
+
+def validate(data, known_agency):
+    """Check and normalise ``data``; ``known_agency(code)`` tells whether a
+    receiver code is in the directory."""
+    problems, clean = [], {}
+    for name in sorted(set(data) - set(FIELDS)):
+        problems.append(_problem(name, "Trường không được hỗ trợ."))
+    for name, (kind, required, limit) in FIELDS.items():
+        value = data.get(name)
+        if value is None or value == "" or value == []:
+            if required:
+                problems.append(_problem(name, "Thiếu trường bắt buộc."))
+            continue
+        try:
+            clean[name] = CHECKERS[kind](value, limit, known_agency)
+        except ValueError as exc:
+            problems.append(_problem(name, str(exc)))
+    clean.setdefault("digitized", False)
+    clean.setdefault("receivers", [])
+    if problems:
+        raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ.",
+                         problems)
+    return clean
+
+
+def _problem(field, message):
+    return {"field": field, "message": message}
+
+
+def _text(value, limit, allowed_controls=frozenset()):
+    if not isinstance(value, str):
+        raise ValueError("Phải là chuỗi ký tự.")
+    value = unicodedata.normalize("NFC", value).strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls
+           for ch in value):
+        raise ValueError("Chứa ký tự điều khiển không được phép.")
+    if limit and len(value) > limit:
+        raise ValueError("Dài quá %d ký tự." % limit)
+    if not value:
+        raise ValueError("Không được để trống.")
+    return value
+
+
+def _str(value, limit, _known):
+    return _text(value, limit)
+
+
+def _long_text(value, limit, _known):
+    return _text(value, limit, LONG_TEXT_CONTROLS)
+
+
+def _int(value, limit, _known):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Phải là số nguyên dương.")
+    if value < 1 or (limit and value > limit) or value > 2 ** 31 - 1:
+        raise ValueError("Phải là số nguyên dương%s." % (" ≤ %d" % limit if limit else ""))
+    return value
+
+
+def _bool(value, _limit, _known):
+    if not isinstance(value, bool):
+        raise ValueError("Phải là true hoặc false.")
+    return value
+
+
+def _date(value, _limit, _known):
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError("Ngày phải có dạng YYYY-MM-DD.")
+
+
+def _choice(choices, what):
+    def check(value, _limit, _known):
+        value = _text(value, 20)
+        if value not in choices:
+            raise ValueError("%s phải là một trong: %s." % (what, ", ".join(choices)))
+        return value
+    return check
+
+
+def _doctype(value, _limit, _known):
+    value = _text(value, 10)
+    if value not in DOCTYPES:
+        raise ValueError("Loại văn bản không có trong danh mục (Nghị định 30/2020/NĐ-CP).")
+    return value
+
+
+def _codes(value, _limit, known_agency):
+    if not isinstance(value, list):
+        raise ValueError("Phải là danh sách mã cơ quan.")
+    codes = [_text(v, 13) for v in value]
+    unknown = [c for c in codes if not known_agency(c)]
+    if unknown:
+        raise ValueError("Mã cơ quan nhận không có trong danh mục: %s." % ", ".join(unknown))
+    if len(set(codes)) != len(codes):
+        raise ValueError("Một cơ quan nhận được ghi hai lần.")
+    return codes
+
+
+def _strlist(value, limit, _known):
+    if not isinstance(value, list):
+        raise ValueError("Phải là danh sách chuỗi ký tự.")
+    return [_text(v, limit) for v in value]
+
+
+CHECKERS = {
+    "int": _int, "str": _str, "text": _long_text, "bool": _bool, "date": _date,
+    "urgency": _choice(URGENCIES, "Độ khẩn"),
+    "secrecy": _choice(SECRET_LEVELS, "Độ mật"),
+    "doctype": _doctype, "codes": _codes, "strlist": _strlist,
+}

@@ -1,0 +1,77 @@
+"""Depositing an issued document: the steps, in the order that keeps a
+refusal cheap and leaves nothing behind.
+
+1. metadata parsed; a state secret is refused before the file is touched
+   (Art. 1.2: never stored, not even the bytes);
+2. metadata validated; the URL's year must be the year of issue;
+3. the file spooled (hashed on the way), checked by the rule engine; a
+   REJECT failure refuses the deposit;
+4. a number chosen and the record added — in the request's transaction.
+
+Every refusal *raises*, so pyramid_tm aborts the transaction.
+"""
+from ..doctypes import SECRET_LEVELS
+from ..errors import BadRequest, Rejected
+from ..events import RecordAdded
+from ..resources import Record, new_version
+from . import metadata as md
+from .numbering import choose_number
+from .upload import spool
+
+STATE_SECRET = {
+    "code": "not_state_secret", "article": "1.2", "passed": False, "severity": "reject",
+    "message": "Văn bản có nội dung thuộc bí mật nhà nước không được tiếp nhận "
+               "qua hệ thống (Điều 1, khoản 2); không lưu trữ.",
+}
+
+
+def refuse_state_secret(raw):
+    level = raw.get("confidentiality")
+    if isinstance(level, str) and level.strip() in SECRET_LEVELS:
+        raise Rejected([dict(STATE_SECRET, details={"confidentiality": level.strip()})],
+                       "Văn bản mật không được tiếp nhận (Điều 1, khoản 2).")
+
+
+def check_year(meta, year):
+    if int(meta["issued_on"][:4]) != year.year:
+        raise BadRequest("year_mismatch",
+                         "Năm ban hành (%s) không khớp với năm trong đường dẫn (%d)."
+                         % (meta["issued_on"], year.year),
+                         [{"field": "issued_on", "value": meta["issued_on"]}])
+
+
+def prepare(raw_metadata, year, known_agency):
+    raw = md.parse(raw_metadata)
+    refuse_state_secret(raw)
+    meta = md.validate(raw, known_agency)
+    check_year(meta, year)
+    return meta
+
+
+def evaluate_file(spooled, meta, at, policy):
+    from ..rules import evaluate
+    if spooled.size == 0:
+        raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
+                         [{"field": "file"}])
+    report = evaluate(spooled.path, meta, at, policy)
+    if report["rejections"]:
+        raise Rejected(report["rejections"])
+    return report
+
+
+def deposit(year, meta, spooled, report, actor, at, notify=None, request=None):
+    """Register the checked document under ``year``; return the Record."""
+    agency = year.__parent__
+    year = agency.ensure_year(year)
+    number = choose_number(year, meta.get("number"))
+    record = Record(number, dict(meta, number=number), actor)
+    version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
+                          actor, report, at=at)
+    version.store_file(spooled.path)
+    year.add(number, record)
+    if notify is not None:
+        notify(RecordAdded(record, request))
+    return record
+
+
+__all__ = ["prepare", "spool", "evaluate_file", "deposit"]

@@ -1,0 +1,10 @@
+"""The traversal tree: root → agency (code) → year → record (number)."""
+from .agency import Agencies, Agency, Year  # noqa: F401
+from .folder import Folder, IntFolder  # noqa: F401
+from .record import Record, Version, new_version  # noqa: F401
+from .root import ArchiveRoot, get_root  # noqa: F401
+
+
+def root_factory(request):
+    from pyramid_zodbconn import get_connection
+    return get_root(get_connection(request))

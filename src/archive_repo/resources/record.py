@@ -1,0 +1,111 @@
+"""A registered document and its versions.
+
+The PDF bytes live in a ZODB blob of the :class:`Version`, never in a pickle;
+the record pickle holds only metadata and small evidence (the validation
+report), so listing a year never reads a PDF.
+"""
+from persistent import Persistent
+from persistent.list import PersistentList
+from pyramid.authorization import Allow
+from ZODB.blob import Blob
+
+from .. import timeutil
+
+
+class Version(Persistent):
+    """One immutable deposited file.  ``report`` is the rule engine's report
+    made at deposit; ``reports`` keeps later re-validations beside it, never
+    replacing it."""
+
+    def __init__(self, number, sha256, size, filename, deposited_at,
+                 deposited_by, report, reason="new"):
+        self.number = number
+        self.blob = Blob()
+        self.sha256 = sha256
+        self.size = size
+        self.filename = filename
+        self.deposited_at = deposited_at
+        self.deposited_by = deposited_by
+        self.report = report
+        self.reports = PersistentList()
+        self.reason = reason
+
+    def store_file(self, path):
+        """Move the spooled upload at ``path`` into the blob (no copy)."""
+        self.blob.consumeFile(path)
+
+    def open(self):
+        return self.blob.open("r")
+
+    @property
+    def legal_status(self):
+        return self.report.get("legal_status", "reference_only")
+
+
+class Record(Persistent):
+    """A document registered under agency / year / number."""
+
+    __name__ = None
+    __parent__ = None
+
+    def __init__(self, number, metadata, deposited_by):
+        self.number = number
+        self.metadata = dict(metadata)
+        self.deposited_by = deposited_by
+        self.versions = PersistentList()
+        self.recall = None
+        self.deliveries = PersistentList()
+
+    # -- where it lives -------------------------------------------------
+    @property
+    def year(self):
+        return self.__parent__.year if self.__parent__ is not None else None
+
+    @property
+    def agency_code(self):
+        return self.__parent__.agency_code if self.__parent__ is not None else None
+
+    @property
+    def path(self):
+        return "/%s/%s/%s" % (self.agency_code, self.year, self.number)
+
+    @property
+    def __acl__(self):
+        # Receivers may read what was sent to them (Art. 7); the issuing
+        # agency's rights come from the agency above.
+        return [(Allow, "clerk:%s" % code, "view")
+                for code in self.metadata.get("receivers") or ()]
+
+    # -- versions -------------------------------------------------------
+    def add_version(self, version):
+        self.versions.append(version)
+        return version
+
+    @property
+    def current(self):
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def deposited_at(self):
+        return self.versions[0].deposited_at if self.versions else None
+
+    @property
+    def legal_status(self):
+        return self.current.legal_status if self.current else "reference_only"
+
+    @property
+    def recalled(self):
+        return self.recall is not None
+
+    def last_modified(self):
+        return self.current.deposited_at if self.current else None
+
+    def __repr__(self):
+        return "<Record %s>" % self.path
+
+
+def new_version(record, sha256, size, filename, by, report, reason="new",
+                at=None):
+    version = Version(len(record.versions) + 1, sha256, size, filename,
+                      at or timeutil.now(), by, report, reason)
+    return record.add_version(version)

@@ -1,0 +1,40 @@
+"""The root of the tree: agencies by code, plus the token registry."""
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.authorization import ALL_PERMISSIONS, Allow
+
+from .agency import Agencies
+
+ROOT_KEY = "archive_repo"
+
+
+class ArchiveRoot(Persistent):
+    __name__ = ""
+    __parent__ = None
+    __acl__ = [
+        (Allow, "role:archivist", ("view", "search", "browse", "dav", "report")),
+        (Allow, "role:clerk", ("search",)),
+        (Allow, "role:connector", ("view", "browse", "dav")),
+        (Allow, "role:admin", ALL_PERMISSIONS),
+    ]
+
+    def __init__(self):
+        self.agencies = Agencies()
+        self.agencies.__parent__ = self
+        self.tokens = OOBTree()
+        self.evolved = 0
+
+    def __getitem__(self, name):
+        return self.agencies[name]
+
+    def get(self, name, default=None):
+        return self.agencies.get(name, default)
+
+
+def get_root(conn):
+    """The archive root in ``conn``'s database, created on first use."""
+    zodb_root = conn.root()
+    root = zodb_root.get(ROOT_KEY)
+    if root is None:
+        root = zodb_root[ROOT_KEY] = ArchiveRoot()
+    return root

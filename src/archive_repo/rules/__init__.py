@@ -1,0 +1,5 @@
+"""The rule engine: checks a deposited PDF against the regulation (Art. 4–9)
+and decides its legal status.  See :mod:`archive_repo.rules.model` for the
+vocabulary and :mod:`archive_repo.rules.engine` for the order of the rules.
+"""
+from .engine import evaluate, policy_from_settings  # noqa: F401

@@ -1,0 +1,137 @@
+"""The vocabulary of the rule engine: what a rule sees and what it says.
+
+A *rule* is a plain function ``rule(ctx) -> Check | list[Check]``.  Each rule
+module (``integrity``, ``trust``, ``roles``, ``timing``, ``pdf_format``,
+``scans``, ``appearance``, ``urgency``, ``paper_copy``) lists its rules in a
+module-level ``RULES`` table; ``engine`` runs the tables in order.
+
+A check's ``severity`` says what a failure means:
+
+``reject``
+    the document may not be kept at all (broken file, tampered signature,
+    state secret): the deposit is refused with 422 and nothing is stored;
+``status``
+    an Art. 6 requirement: any failure makes the document *reference only*
+    (Art. 4.2) instead of *equivalent to paper* (Art. 4.1);
+``flag``
+    information for people (paper copy still required, priority handling),
+    never changes the legal status.
+
+``passed`` is ``True``/``False``, or ``None`` when the rule does not apply to
+this document (e.g. scan quality of a born-digital PDF) — a rule that does not
+apply never blocks.
+"""
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Optional
+
+REJECT = "reject"
+STATUS = "status"
+FLAG = "flag"
+
+
+@dataclass
+class Check:
+    code: str
+    article: str
+    passed: Optional[bool]
+    message: str
+    severity: str = STATUS
+    details: dict = field(default_factory=dict)
+
+    @property
+    def failed(self):
+        return self.passed is False
+
+    def as_json(self):
+        return {"code": self.code, "article": self.article, "passed": self.passed,
+                "message": self.message, "severity": self.severity,
+                "details": _plain(self.details)}
+
+
+@dataclass
+class SignatureFacts:
+    """What the archive learnt about one signature field.
+
+    ``role`` is one of ``personal``, ``organisation``, ``urgency``,
+    ``unknown``; ``role_rule`` names the classification rule that decided it.
+    ``signed_at`` is aware (Vietnam time when shown); ``signed_at_source`` says
+    whether it came from a trusted timestamp or the signer's claimed time.
+    ``revocation`` is ``good``, ``revoked`` or ``not_checked``.
+    ``rect`` is the widget rectangle ``[x1, y1, x2, y2]`` in PDF points on
+    page ``page`` (0-based), or None for an invisible signature.
+    """
+    field: str
+    role: str = "unknown"
+    role_rule: str = ""
+    signer: str = ""
+    signed_at: Optional[datetime] = None
+    signed_at_source: Optional[str] = None
+    intact: bool = False
+    valid: bool = False
+    trusted: Optional[bool] = None
+    trust_detail: str = ""
+    revocation: str = "not_checked"
+    modification_level: str = ""
+    coverage: str = ""
+    covers_whole_document: bool = False
+    revision: int = 0
+    certificate: dict = field(default_factory=dict)
+    chain: list = field(default_factory=list)
+    page: Optional[int] = None
+    rect: Optional[list] = None
+    appearance: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+    def as_json(self):
+        return _plain(asdict(self))
+
+
+@dataclass
+class RulePolicy:
+    """Operator settings the rules read, built once per application.
+
+    ``cache`` lets rule modules keep what they load from these paths (trust
+    roots, CRLs, calendars) for the life of the policy.
+    """
+    trust_roots_dir: Optional[str] = None
+    crl_dir: Optional[str] = None
+    revocation_mode: str = "soft-fail"        # or "hard-fail"
+    classification_rules: Optional[str] = None  # path to a JSON rule list
+    calendar_file: Optional[str] = None         # extra days off / make-up days
+    appearance_tolerance: float = 0.15
+    min_scan_dpi: int = 200
+    min_pdf_version: str = "1.4"
+    cache: dict = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at for one document."""
+    path: str
+    metadata: dict
+    deposited_at: datetime
+    policy: RulePolicy
+    pdf: Any = None                 # an open pikepdf.Pdf, or None if unreadable
+    signatures: list = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def digitized(self):
+        return bool(self.metadata.get("digitized"))
+
+    def signatures_with_role(self, role):
+        return [s for s in self.signatures if s.role == role]
+
+
+def _plain(value):
+    """JSON-able copy: datetimes as ISO 8601 with their offset."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    return value

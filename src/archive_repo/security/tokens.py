@@ -1,0 +1,67 @@
+"""Bearer tokens.
+
+A token is 32 random bytes shown once; the archive keeps only its SHA-256.
+A slow password hash buys nothing for a 256-bit random secret and would put
+a deliberate delay on every request.
+"""
+import hashlib
+import secrets
+
+from persistent import Persistent
+
+from .. import timeutil
+from ..errors import ArchiveError
+
+ROLES = ("clerk", "archivist", "connector", "admin")
+
+
+class TokenInfo(Persistent):
+    def __init__(self, token_id, role, agency, created_at, note=""):
+        self.token_id = token_id
+        self.role = role
+        self.agency = agency
+        self.created_at = created_at
+        self.note = note
+        self.revoked_at = None
+
+    @property
+    def active(self):
+        return self.revoked_at is None
+
+    def principals(self):
+        """What this token may act as (see security.policy)."""
+        found = ["token:%s" % self.token_id, "role:%s" % self.role]
+        if self.agency:
+            found.append("agency:%s" % self.agency)
+            found.append("%s:%s" % (self.role, self.agency))
+        return found
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(root, role, agency=None, note=""):
+    """Create a token; return ``(token, info)``.  The clear token exists only
+    in the return value."""
+    if role not in ROLES:
+        raise ArchiveError("unknown_role", "Vai trò không hợp lệ: %s (chỉ nhận %s)."
+                           % (role, ", ".join(ROLES)))
+    if role == "clerk" and not agency:
+        raise ArchiveError("agency_required",
+                           "Token văn thư phải gắn với một cơ quan (--agency).")
+    if agency and agency not in root.agencies:
+        raise ArchiveError("unknown_agency",
+                           "Cơ quan %s không có trong danh mục." % agency, status=404)
+    token = secrets.token_urlsafe(32)
+    info = TokenInfo(secrets.token_hex(8), role, agency, timeutil.now(), note)
+    root.tokens[hash_token(token)] = info
+    return token, info
+
+
+def lookup(root, token):
+    """The active TokenInfo for ``token``, or None."""
+    if not token:
+        return None
+    info = root.tokens.get(hash_token(token))
+    return info if info is not None and info.active else None

@@ -1,0 +1,136 @@
+"""The tree's containers: the root (agencies), an agency (its years), a year
+(its records, newest first) — and deposit into a year."""
+from pyramid.view import view_config
+
+from .. import audit, timeutil
+from ..deposit import service
+from ..deposit.upload import spool
+from ..errors import ArchiveError, BadRequest, TooLarge
+from ..resources import Agency, ArchiveRoot, Year
+from . import url_of, wants_json
+from .serialize import record_json
+
+PAGE_SIZE = 50
+
+
+def _page(request):
+    try:
+        page = int(request.params.get("page", "1"))
+        size = int(request.params.get("size", PAGE_SIZE))
+    except ValueError:
+        raise BadRequest("invalid_page", "Tham số page/size phải là số nguyên.")
+    if page < 1 or not 1 <= size <= 500:
+        raise BadRequest("invalid_page", "page ≥ 1 và 1 ≤ size ≤ 500.")
+    return page, size
+
+
+def _respond(request, template, data):
+    if wants_json(request):
+        return data
+    from pyramid.renderers import render_to_response
+    return render_to_response(template, data, request=request)
+
+
+@view_config(context=ArchiveRoot, request_method="GET", permission="browse")
+def root_view(request):
+    agencies = [{"code": a.code, "name": a.name, "url": url_of(request, "/" + a.code),
+                 "active": a.valid_to is None, "valid_to": a.valid_to and str(a.valid_to)}
+                for a in request.context.agencies.values()]
+    return _respond(request, "archive_repo:templates/root.jinja2",
+                    {"agencies": agencies, "total": len(agencies)})
+
+
+@view_config(context=Agency, request_method="GET", permission="view")
+def agency_view(request):
+    agency = request.context
+    years = [{"year": y, "url": url_of(request, "/%s/%d" % (agency.code, y)),
+              "count": len(agency.data[y])}
+             for y in reversed(agency.existing_years())]
+    return _respond(request, "archive_repo:templates/agency.jinja2",
+                    {"code": agency.code, "name": agency.name, "years": years,
+                     "valid_from": agency.valid_from and str(agency.valid_from),
+                     "valid_to": agency.valid_to and str(agency.valid_to),
+                     "successor": agency.successor})
+
+
+def record_summary(request, record):
+    meta = record.metadata
+    return {"url": url_of(request, record.path), "number": record.number,
+            "notation": meta.get("notation"), "doctype": meta.get("doctype"),
+            "subject": meta.get("subject"), "issued_on": meta.get("issued_on"),
+            "issued_on_shown": timeutil.show_date(_date(meta.get("issued_on"))),
+            "legal_status": record.legal_status, "recalled": record.recalled,
+            "urgency": meta.get("urgency")}
+
+
+def _date(text):
+    from datetime import date
+    return date.fromisoformat(text) if text else None
+
+
+@view_config(context=Year, request_method="GET", permission="view")
+def year_view(request):
+    year = request.context
+    page, size = _page(request)
+    records = year.page(start=(page - 1) * size, size=size)
+    return _respond(request, "archive_repo:templates/year.jinja2", {
+        "agency": year.agency_code, "year": year.year, "total": len(year),
+        "page": page, "size": size,
+        "records": [record_summary(request, r) for r in records],
+    })
+
+
+def _check_size(request):
+    limit = int(request.registry.settings.get("archive_repo.max_upload_mb", 100)) << 20
+    length = request.content_length
+    if length is None:
+        raise ArchiveError("length_required",
+                           "Yêu cầu phải có tiêu đề Content-Length.", status=411)
+    if length > limit:
+        raise TooLarge("too_large", "Tệp vượt quá giới hạn %d MB." % (limit >> 20),
+                       [{"limit_bytes": limit, "content_length": length}])
+
+
+def _upload_fields(request):
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        raise BadRequest("unsupported_media_type",
+                         "Nộp văn bản bằng multipart/form-data (trường file và metadata).")
+    try:
+        post = request.POST
+        upload = post.get("file")
+        raw_meta = post.get("metadata")
+    except Exception as exc:
+        raise BadRequest("malformed_multipart", "Dữ liệu multipart bị hỏng.",
+                         [{"problem": str(exc)[:200]}])
+    if upload is None or not hasattr(upload, "file"):
+        raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])
+    if hasattr(raw_meta, "file"):
+        raw_meta = raw_meta.file.read()
+    return upload, raw_meta
+
+
+def blob_tmpdir(request):
+    from pyramid_zodbconn import get_connection
+    storage = get_connection(request).db().storage
+    tmp = getattr(storage, "temporaryDirectory", None)
+    return tmp() if tmp else None
+
+
+@view_config(context=Year, request_method="POST", permission="deposit",
+             renderer="json")
+def deposit_view(request):
+    year = request.context
+    _check_size(request)
+    upload, raw_meta = _upload_fields(request)
+    root = request.root
+    meta = service.prepare(raw_meta, year, lambda code: code in root.agencies)
+    at = timeutil.now()
+    with spool(upload, blob_tmpdir(request)) as spooled:
+        report = service.evaluate_file(spooled, meta, at, request.registry.rule_policy)
+        record = service.deposit(year, meta, spooled, report, request.identity.token_id,
+                                 at, notify=request.registry.notify, request=request)
+    audit.record(request, "deposit", record.path, number=record.number,
+                 sha256=record.current.sha256, legal_status=record.legal_status)
+    request.response.status_int = 201
+    request.response.headers["Location"] = url_of(request, record.path)
+    return record_json(request, record)

@@ -1,0 +1,58 @@
+"""Records as the contract's JSON."""
+from .. import audit, timeutil
+from ..deposit.metadata import FIELDS
+from . import url_of
+
+
+def version_json(request, record, version):
+    report = version.report or {}
+    return {
+        "number": version.number,
+        "url": url_of(request, "%s/versions/%d" % (record.path, version.number)),
+        "document_url": url_of(request, "%s/versions/%d/document.pdf"
+                               % (record.path, version.number)),
+        "sha256": version.sha256,
+        "size": version.size,
+        "filename": version.filename,
+        "deposited_at": timeutil.isoformat(version.deposited_at),
+        "deposited_by": version.deposited_by,
+        "reason": version.reason,
+        "legal_status": report.get("legal_status", "reference_only"),
+        "revalidations": len(version.reports),
+    }
+
+
+def _as_json(item):
+    return item.as_json() if hasattr(item, "as_json") else item
+
+
+def record_json(request, record, with_history=True):
+    current = record.current
+    report = current.report or {}
+    data = {name: record.metadata.get(name) for name in FIELDS}
+    data.update({
+        "url": url_of(request, record.path),
+        "document_url": url_of(request, record.path + "/document.pdf"),
+        "agency": record.agency_code,
+        "year": record.year,
+        "number": record.number,
+        "legal_status": report.get("legal_status", "reference_only"),
+        "legal_status_reasons": report.get("legal_status_reasons", []),
+        "checks": report.get("checks", []),
+        "signatures": report.get("signatures", []),
+        "flags": report.get("flags", {}),
+        "report": {"made_at": report.get("made_at"),
+                   "engine_version": report.get("engine_version"),
+                   "trust_roots": report.get("trust_roots", [])},
+        "sha256": current.sha256,
+        "size": current.size,
+        "filename": current.filename,
+        "deposited_at": timeutil.isoformat(record.deposited_at),
+        "deposited_by": record.deposited_by,
+        "versions": [version_json(request, record, v) for v in record.versions],
+        "recall": _as_json(record.recall),
+        "deliveries": [_as_json(d) for d in record.deliveries],
+    })
+    if with_history:
+        data["history"] = audit.history(request, record.path)
+    return data
