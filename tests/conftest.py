@@ -36,7 +36,7 @@ def make_settings(tmp_path, **extra):
         "archive_repo.index_dir": str(var / "index"),
         "archive_repo.trust_roots": str(var / "trust"),
         "archive_repo.max_upload_mb": "2",
-        "retry.attempts": "5",
+        "retry.attempts": "20",
     }
     settings.update(extra)
     return settings

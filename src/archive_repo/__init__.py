@@ -15,7 +15,7 @@ CONCERNS = [
 ]
 
 DEFAULTS = {
-    "retry.attempts": "5",
+    "retry.attempts": "10",
     "tm.manager_hook": "pyramid_tm.explicit_manager",
     "archive_repo.max_upload_mb": "100",
     "jinja2.filters": "\n".join([
@@ -36,6 +36,7 @@ def make_config(settings):
     config.include("pyramid_retry")
     config.include("pyramid_tm")
     config.include("pyramid_zodbconn")
+    config.include(".retrying")
     for concern in CONCERNS:
         config.include(concern)
     config.add_jinja2_renderer(".jinja2")

@@ -7,21 +7,28 @@ growing it and colliding with deposits.  A second database joins the same
 two-phase commit, so a deposit and its audit entry commit or abort together,
 while a read commits only to the audit database.
 
-Shape: entries sit in an ``LOBTree`` keyed by a microsecond timestamp with
-random low bits, and a per-target index (``OOBTree`` path → ``LOTreeSet`` of
-keys) answers a record's history without scanning.  Concurrent appends
+Shape: each entry has a key made of a microsecond timestamp with random low
+bits; entries sit in an ``OOBTree`` keyed by ``(target, key)`` (a record's
+history is a range scan) beside an ``LOBTree`` of ``key → target`` (the
+whole log in time order).  Concurrent appends
 insert *different* keys, which BTrees' own bucket conflict resolution merges,
 so readers of the same record do not conflict with each other; only a bucket
 split in both transactions at once conflicts, and pyramid_retry replays it.
 Nothing is ever pruned (Substance D's AppendStack prunes to 1 000 events,
 which is wrong for an archive).
+
+Entries are stored as tuples of strings, not dicts, and no value is a
+persistent object: BTrees' conflict resolution could not merge buckets whose
+values were dicts (measured: 1 of 10 concurrent appends resolved with dict
+values, 10 of 10 with tuples).
 """
+import json
 import logging
 import random
 import time
 
 import transaction
-from BTrees.LOBTree import LOBTree, LOTreeSet
+from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
@@ -33,34 +40,48 @@ AUDIT_KEY = "archive_repo.audit"
 
 
 class AuditLog(Persistent):
+    """``by_target`` maps ``(target, key)`` to the entry, so a record's
+    history is one range scan; ``chronology`` maps ``key`` to its target, so
+    the whole log reads in time order.  Both hold only immutable values
+    (strings, tuples), which BTrees can merge on concurrent appends."""
+
     def __init__(self):
-        self.entries = LOBTree()
         self.by_target = OOBTree()
+        self.chronology = LOBTree()
 
     def append(self, entry):
+        row = _pack(entry)
+        target = row[FIELDS.index("target")] or ""
         key = (time.time_ns() // 1000) << 8 | random.getrandbits(8)
-        while not self.entries.insert(key, entry):
+        while not self.chronology.insert(key, target):
             key += 1
-        target = entry.get("target")
-        if target:
-            keys = self.by_target.get(target)
-            if keys is None:
-                keys = self.by_target[target] = LOTreeSet()
-            keys.insert(key)
+        self.by_target[(target, key)] = row
         return key
 
     def for_target(self, target):
-        keys = self.by_target.get(target)
-        if keys is None:
-            return []
-        return [self.entries[k] for k in keys]
+        rows = self.by_target.values(min=(target, 0), max=(target, 2 ** 63 - 1))
+        return [_unpack(row) for row in rows]
 
     def __len__(self):
-        return len(self.entries)
+        return len(self.chronology)
 
     def latest(self, limit=100):
-        keys = list(self.entries.keys()[-limit:]) if len(self.entries) else []
-        return [self.entries[k] for k in reversed(keys)]
+        items = list(self.chronology.items()[-limit:]) if len(self.chronology) else []
+        return [_unpack(self.by_target[(target, key)]) for key, target in reversed(items)]
+
+
+FIELDS = ("at", "actor", "role", "agency", "action", "target", "outcome", "detail")
+
+
+def _pack(entry):
+    return tuple(json.dumps(entry[f], ensure_ascii=False) if f == "detail" else entry[f]
+                 for f in FIELDS)
+
+
+def _unpack(row):
+    entry = dict(zip(FIELDS, row))
+    entry["detail"] = json.loads(entry["detail"])
+    return entry
 
 
 def get_log(conn):

@@ -25,10 +25,9 @@ def _page(request):
 
 
 def _respond(request, template, data):
-    if wants_json(request):
-        return data
     from pyramid.renderers import render_to_response
-    return render_to_response(template, data, request=request)
+    return render_to_response("json" if wants_json(request) else template, data,
+                              request=request)
 
 
 @view_config(context=ArchiveRoot, request_method="GET", permission="browse")

@@ -72,9 +72,9 @@ def http_exception(exc, request):
                                    if k in ("Allow", "WWW-Authenticate")})
 
 
-@exception_view_config(Exception, retryable_error=False)
-@exception_view_config(Exception, last_retry_attempt=True)
+@exception_view_config(Exception, transient_retry=False)
 def unexpected(exc, request):
-    log.exception("unexpected error on %s %s", request.method, request.path)
+    log.exception("unexpected error on %s %s (attempt %s of %s)", request.method, request.path,
+                  request.environ.get("retry.attempt"), request.environ.get("retry.attempts"))
     return error_response(request, 500, "internal_error",
                           "Lỗi hệ thống; giao dịch đã được hủy, không có gì được lưu.")

@@ -1,4 +1,6 @@
 """A record: its JSON / HTML page, and its document's bytes."""
+from datetime import timezone
+
 from pyramid.view import view_config
 from webob.static import FileIter
 
@@ -24,17 +26,20 @@ def serve_version(request, record, version):
     """The bytes of ``version`` with ETag, Last-Modified, Range and
     conditional GET (WebOb answers 304/206/416 from these)."""
     response = request.response
+    # Open the committed blob file by path: the handle must outlive the ZODB
+    # connection, which is closed before the server iterates the body.
+    # (Set the body before Content-Length: WebOb clears the length when the
+    # app_iter changes.)
+    response.app_iter = FileIter(open(version.blob.committed(), "rb"))
+    response.content_length = version.size
     response.content_type = "application/pdf"
     response.etag = "sha256:" + version.sha256
-    response.last_modified = version.deposited_at
-    response.content_length = version.size
+    # WebOb formats the datetime's fields as GMT without converting it
+    response.last_modified = version.deposited_at.astimezone(timezone.utc)
     response.accept_ranges = "bytes"
     response.cache_control = "private, max-age=0, must-revalidate"
     response.content_disposition = 'inline; filename="%s-%s-%s.pdf"' % (
         record.agency_code, record.year, record.number)
-    # Open the committed blob file by path: the handle must outlive the ZODB
-    # connection, which is closed before the server iterates the body.
-    response.app_iter = FileIter(open(version.blob.committed(), "rb"))
     response.conditional_response = True
     if request.method == "GET":
         audit.record(request, "read_document", record.path, version=version.number,

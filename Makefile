@@ -1,0 +1,63 @@
+# archive_repo — every install step lives here.
+#   make serve   fresh machine → venv, install, empty repository in var/, seeded
+#                agency directory, pserve on http://127.0.0.1:6543
+#   make test    venv with test extras (+ the Debian tools the tests drive) → pytest
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INI    ?= config/development.ini
+# Debian packages the test suite drives for real: OCR (Vietnamese model),
+# WebDAV clients, a headless browser, and the fonts the test PDFs use.
+DEBIAN_TEST_PACKAGES := tesseract-ocr tesseract-ocr-vie rclone cadaver chromium \
+	chromium-driver fonts-dejavu-core
+DEBIAN_TOOLS := tesseract rclone cadaver chromium
+
+.PHONY: serve test install install-test system-deps var init bench clean distclean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+var:
+	mkdir -p var/blobs var/index var/trust-roots var/crls
+
+init: install var
+	$(BIN)/archive-repo -c $(INI) init
+
+serve: init
+	$(BIN)/pserve $(INI)
+
+# Installs the Debian tools when one is missing (needs root, as on CI).
+system-deps:
+	@missing=""; for t in $(DEBIAN_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; \
+	done; [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || \
+	  ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || missing="$$missing vie"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages (missing:$$missing)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_TEST_PACKAGES); \
+	fi
+
+test: install-test system-deps
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python bench/deposit.py
+
+clean:
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) var

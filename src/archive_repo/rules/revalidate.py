@@ -1,0 +1,81 @@
+"""Re-running the rules on stored documents (``archive-repo revalidate``).
+
+A new report goes *beside* the deposit-time one (``Version.reports``); the
+original is evidence of why the document was accepted and is never replaced.
+The timing rule is judged against the original deposit time: revalidation
+asks "was this document valid when it was sent?" under today's trust roots.
+
+A run has an id stored in the root (``job_state``); ``--resume`` skips the
+versions that already carry a report of the last unfinished run, so a job
+interrupted after hours restarts where it stopped.
+"""
+import uuid
+
+from persistent.mapping import PersistentMapping
+
+from .. import timeutil
+from . import evaluate
+
+JOB = "revalidate"
+
+
+def select_records(root, agency=None, year=None):
+    """Records to revalidate, lazily, in agency/year/number order."""
+    codes = [agency] if agency else list(root.agencies.keys())
+    for code in codes:
+        container = root.agencies[code]
+        years = [year] if year else container.existing_years()
+        for y in years:
+            if y in container.data:
+                yield from container.data[y].values()
+
+
+def job_state(root):
+    state = getattr(root, "job_state", None)
+    if state is None:
+        state = root.job_state = PersistentMapping()
+    return state
+
+
+def start_run(root, resume):
+    state = job_state(root)
+    last = state.get(JOB)
+    if resume and last and not last.get("finished"):
+        return last["run_id"]
+    run_id = uuid.uuid4().hex
+    state[JOB] = {"run_id": run_id, "started_at": timeutil.isoformat(timeutil.now()),
+                  "finished": False}
+    return run_id
+
+
+def revalidate_version(record, version, policy, run_id):
+    report = evaluate(version.blob.committed(), record.metadata,
+                      version.deposited_at, policy)
+    report["run_id"] = run_id
+    report["kind"] = "revalidation"
+    version.reports.append(report)
+    return report
+
+
+def revalidate(root, policy, commit, agency=None, year=None, resume=False,
+               every=50, dry_run=False, progress=None):
+    """Revalidate every version of the selected records; ``commit()`` is
+    called every ``every`` records.  Returns counts by legal status."""
+    run_id = start_run(root, resume)
+    commit()
+    counts = {"equivalent_to_paper": 0, "reference_only": 0, "skipped": 0}
+    for i, record in enumerate(select_records(root, agency, year), 1):
+        for version in record.versions:
+            if any(r.get("run_id") == run_id for r in version.reports):
+                counts["skipped"] += 1
+                continue
+            report = revalidate_version(record, version, policy, run_id)
+            counts[report["legal_status"]] = counts.get(report["legal_status"], 0) + 1
+        if progress:
+            progress(record)
+        if i % every == 0 and not dry_run:
+            commit()
+    if not dry_run:
+        job_state(root)[JOB] = dict(job_state(root)[JOB], finished=True)
+        commit()
+    return counts

@@ -1,0 +1,1 @@
+"""Console commands: ``archive-repo -c INI <command> …``."""

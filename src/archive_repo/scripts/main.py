@@ -1,0 +1,58 @@
+"""``archive-repo -c INI COMMAND …`` — a thin dispatcher.
+
+Each command is a module with ``add_arguments(parser)`` and
+``run(args, env)``, where ``env`` is what ``pyramid.paster.bootstrap``
+returns.  ``main`` only parses options, bootstraps and maps failures to a
+one-line error and a non-zero exit.
+"""
+import argparse
+import importlib
+import logging
+import sys
+
+COMMANDS = {
+    "init": ("archive_repo.scripts.init", "tạo kho rỗng và nạp danh mục cơ quan"),
+    "agency": ("archive_repo.scripts.agency", "quản lý danh mục cơ quan"),
+    "token": ("archive_repo.scripts.token", "cấp token truy cập"),
+    "revalidate": ("archive_repo.scripts.revalidate", "kiểm tra lại văn bản đã lưu"),
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="archive-repo",
+                                     description="Kho lưu trữ văn bản điện tử — công cụ quản trị")
+    parser.add_argument("-c", "--config", required=True, help="tệp cấu hình .ini")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        command.set_defaults(module=module)
+        importlib.import_module(module).add_arguments(command)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    from pyramid.paster import bootstrap, setup_logging
+    from ..errors import ArchiveError
+    logging.captureWarnings(True)
+    try:
+        setup_logging(args.config)
+    except Exception:
+        pass
+    try:
+        with bootstrap(args.config) as env:
+            return importlib.import_module(args.module).run(args, env) or 0
+    except ArchiveError as exc:
+        print("lỗi: %s" % exc.message, file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print("lỗi: không tìm thấy tệp %s" % exc.filename, file=sys.stderr)
+        return 2
+    except Exception as exc:  # a one-line error, the traceback in the log
+        logging.getLogger("archive_repo").exception("command failed")
+        print("lỗi: %s: %s" % (type(exc).__name__, exc), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Deposit over HTTP: the happy path, and every kind of bad input leaving
+nothing behind (no record, no blob, no number)."""
+import json
+import os
+
+import pytest
+
+from tests.conftest import H38, STTTT, SYT, default_metadata
+from tests.support.pdfs import make_pdf
+
+
+def blob_files(env):
+    blobdir = env.settings["zodbconn.uri"].split("blobstorage_dir=")[1]
+    found = []
+    for dirpath, dirnames, files in os.walk(blobdir):
+        if "tmp" in os.path.relpath(dirpath, blobdir).split(os.sep):
+            continue
+        found += [f for f in files if f.endswith(".blob")]
+    return found
+
+
+def stored_numbers(env, agency=H38, year=2026):
+    conn = env.conn()
+    try:
+        container = env.root(conn).agencies[agency]
+        return list(container.data[year].keys()) if year in container.data else []
+    finally:
+        conn.close()
+
+
+def assert_nothing_stored(env):
+    assert stored_numbers(env) == []
+    assert blob_files(env) == []
+
+
+def error_of(response, code, status):
+    body = response.json
+    assert response.status_int == status
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"] and isinstance(body["error"]["details"], list)
+    return body["error"]
+
+
+def test_deposit_creates_record_blob_and_location(env):
+    res = env.deposit()
+    assert res.headers["Location"].endswith("/%s/2026/1" % H38)
+    record = res.json
+    for name in ("notation", "doctype", "subject", "issued_on", "signer", "urgency",
+                 "confidentiality", "receivers", "digitized", "page_count", "keywords",
+                 "url", "agency", "year", "number", "legal_status", "checks", "signatures",
+                 "sha256", "size", "deposited_at", "versions", "recall", "deliveries",
+                 "history"):
+        assert name in record, name
+    assert record["number"] == 1 and record["year"] == 2026 and record["agency"] == H38
+    assert record["deposited_at"].endswith("+07:00")
+    assert record["size"] == len(make_pdf())
+    assert record["legal_status"] in ("reference_only", "equivalent_to_paper")
+    assert len(blob_files(env)) == 1
+    assert [h["action"] for h in record["history"]] == ["deposit"]
+
+
+def test_numbers_follow_and_restart_each_year(env):
+    assert env.deposit().json["number"] == 1
+    assert env.deposit().json["number"] == 2
+    assert env.deposit(meta={"number": 10}).json["number"] == 10
+    assert env.deposit().json["number"] == 11
+    assert env.deposit(year=2027, meta={"issued_on": "2027-01-01"}).json["number"] == 1
+
+
+def test_taken_number_is_409_and_nothing_added(env):
+    env.deposit(meta={"number": 5})
+    res = env.deposit(meta={"number": 5}, status=409)
+    error_of(res, "number_taken", 409)
+    assert stored_numbers(env) == [5]
+    assert len(blob_files(env)) == 1
+
+
+BAD_INPUTS = [
+    # (description, kwargs for env.deposit, code, status)
+    ("year mismatch", dict(meta={"issued_on": "2025-12-31"}), "year_mismatch", 400),
+    ("negative number", dict(meta={"number": -1}), "invalid_metadata", 400),
+    ("non-integer number", dict(meta={"number": "7a"}), "invalid_metadata", 400),
+    ("unknown doctype", dict(meta={"doctype": "ZZ"}), "invalid_metadata", 400),
+    ("unknown receiver", dict(meta={"receivers": ["000.00.77.H38"]}), "invalid_metadata", 400),
+    ("control characters", dict(meta={"subject": "Trích\x07yếu"}), "invalid_metadata", 400),
+    ("zero-byte file", dict(pdf=b""), "empty_file", 400),
+    ("not a pdf", dict(pdf=b"GIF89a not a pdf at all" * 10), "rejected", 422),
+    ("truncated pdf", dict(pdf=make_pdf()[:700]), "rejected", 422),
+    ("path traversal filename", dict(filename="../../etc/passwd.pdf"), "invalid_filename", 400),
+    ("state secret", dict(meta={"confidentiality": "Tối mật"}), "rejected", 422),
+]
+
+
+@pytest.mark.parametrize("what,kwargs,code,status", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_refused_and_leaves_nothing(env, what, kwargs, code, status):
+    res = env.deposit(status=status, **kwargs)
+    error = error_of(res, code, status)
+    assert_nothing_stored(env)
+    # a refusal is audited, in its own transaction
+    conn = env.registry._zodb_databases["audit"].open()
+    from archive_repo.audit import get_log
+    entries = get_log(conn).latest(5)
+    conn.close()
+    assert entries[0]["outcome"] == "refused" and entries[0]["detail"]["code"] == code
+    # and the number was not consumed
+    assert env.deposit().json["number"] == 1
+    if code == "rejected":
+        assert error["details"] and all(d["passed"] is False for d in error["details"])
+
+
+def test_state_secret_never_reaches_disk(env, tmp_path):
+    marker = b"%PDF-1.7 BI-MAT-NHA-NUOC-MARKER"
+    env.deposit(pdf=marker + make_pdf()[8:], meta={"confidentiality": "Mật"}, status=422)
+    for dirpath, _, files in os.walk(tmp_path):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                assert b"BI-MAT-NHA-NUOC-MARKER" not in f.read(), name
+
+
+def _post(env, body, content_type, who=("clerk", H38), status=400):
+    headers = dict(env.auth(who), **{"Content-Type": content_type})
+    return env.testapp.post("/%s/2026/" % H38, body, headers=headers, status=status)
+
+
+def test_malformed_multipart(env):
+    res = _post(env, b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc",
+                "multipart/form-data; boundary=xyz")
+    assert res.json["error"]["code"] in ("malformed_multipart", "missing_file")
+    assert_nothing_stored(env)
+
+
+def test_missing_and_invalid_json(env):
+    res = env.testapp.post("/%s/2026/" % H38, params={"metadata": "{not json"},
+                           upload_files=[("file", "a.pdf", make_pdf())],
+                           headers=env.auth(("clerk", H38)), status=400)
+    error_of(res, "invalid_json", 400)
+    res = env.testapp.post("/%s/2026/" % H38, params={},
+                           upload_files=[("file", "a.pdf", make_pdf())],
+                           headers=env.auth(("clerk", H38)), status=400)
+    error_of(res, "missing_metadata", 400)
+    res = env.testapp.post("/%s/2026/" % H38, params={"metadata": json.dumps(default_metadata())},
+                           headers=env.auth(("clerk", H38)), status=400)
+    assert res.json["error"]["code"] in ("missing_file", "unsupported_media_type")
+    assert_nothing_stored(env)
+
+
+def test_not_multipart(env):
+    error_of(_post(env, b"{}", "application/json"), "unsupported_media_type", 400)
+
+
+def test_too_large_is_413_before_reading(env):
+    big = make_pdf() + b"%" + b"x" * (2 << 20)
+    res = env.deposit(pdf=big, status=413)
+    error_of(res, "too_large", 413)
+    assert_nothing_stored(env)
+
+
+def test_unknown_agency_is_404(env):
+    res = env.testapp.post("/000.00.55.H38/2026/", params={"metadata": "{}"},
+                           headers=env.auth(("clerk", H38)), status=404)
+    error_of(res, "not_found", 404)
+
+
+def test_no_token_is_401_and_other_agency_is_403(env):
+    res = env.testapp.post("/%s/2026/" % H38, params={"metadata": "{}"}, status=401)
+    error_of(res, "unauthenticated", 401)
+    assert "Bearer" in res.headers["WWW-Authenticate"]
+    res = env.deposit(who=("clerk", SYT), status=403)
+    error_of(res, "forbidden", 403)
+    res = env.deposit(who="archivist", status=403)
+    assert_nothing_stored(env)
+
+
+def test_bad_year_and_number_in_url_are_404_not_500(env):
+    env.deposit()
+    for path in ("/%s/2026/abc" % H38, "/%s/abcd/1" % H38, "/%s/2026/-1" % H38,
+                 "/%s/2026/999" % H38, "/%s/1800/1" % H38, "/%s/2026/1/xyz" % H38):
+        res = env.testapp.get(path, headers=env.auth("archivist"), status=404)
+        assert res.json["error"]["code"] == "not_found"
+
+
+def test_receivers_in_metadata_can_read(env):
+    url = env.deposit(meta={"receivers": [STTTT]}).headers["Location"]
+    env.testapp.get(url, headers=env.auth(("clerk", STTTT)), status=200)
+    env.testapp.get(url, headers=env.auth(("clerk", SYT)), status=403)
+    env.testapp.get(url, status=401)
+    env.testapp.get(url, headers=env.auth("connector"), status=200)
