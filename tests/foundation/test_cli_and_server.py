@@ -155,3 +155,15 @@ def test_pserve_serves_deposit_and_document(ini):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_token_list_and_revoke(ini, tmp_path):
+    cli(ini, "init")
+    out = cli(ini, "token", "add", "--role", "archivist").stdout.splitlines()
+    token_id = out[0].split()[2].rstrip(":")
+    listing = cli(ini, "token", "list").stdout
+    assert token_id in listing and out[-1] not in listing      # the secret is never shown
+    cli(ini, "token", "revoke", token_id)
+    assert "thu hồi" in cli(ini, "token", "list").stdout
+    again = cli(ini, "token", "revoke", token_id, check=False)
+    assert again.returncode != 0

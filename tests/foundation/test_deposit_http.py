@@ -186,3 +186,25 @@ def test_receivers_in_metadata_can_read(env):
     env.testapp.get(url, headers=env.auth(("clerk", SYT)), status=403)
     env.testapp.get(url, status=401)
     env.testapp.get(url, headers=env.auth("connector"), status=200)
+
+
+def test_revoked_token_is_refused(env):
+    import transaction
+    from archive_repo import timeutil
+    from archive_repo.security.tokens import lookup, revoke_token
+    conn = env.conn()
+    with conn.transaction_manager:
+        root = env.root(conn)
+        info = lookup(root, env.tokens[("clerk", H38)])
+        revoke_token(root, info.token_id, timeutil.now())
+    conn.close()
+    env.deposit(status=401)
+
+
+def test_basic_auth_with_token_as_password(env):
+    import base64
+    url = env.deposit().headers["Location"]
+    cred = base64.b64encode(("any:" + env.tokens["archivist"]).encode()).decode()
+    env.testapp.get(url, headers={"Authorization": "Basic " + cred}, status=200)
+    bad = base64.b64encode(b"any:wrong").decode()
+    env.testapp.get(url, headers={"Authorization": "Basic " + bad}, status=401)

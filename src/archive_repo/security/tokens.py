@@ -65,3 +65,20 @@ def lookup(root, token):
         return None
     info = root.tokens.get(hash_token(token))
     return info if info is not None and info.active else None
+
+
+def find_by_id(root, token_id):
+    for info in root.tokens.values():
+        if info.token_id == token_id:
+            return info
+    raise ArchiveError("unknown_token", "Không có token mã %s." % token_id, status=404)
+
+
+def revoke_token(root, token_id, at):
+    """Revoke a token; it stays listed (who held access when is evidence)."""
+    info = find_by_id(root, token_id)
+    if not info.active:
+        raise ArchiveError("token_revoked", "Token %s đã bị thu hồi trước đó." % token_id,
+                           status=409)
+    info.revoked_at = at
+    return info
