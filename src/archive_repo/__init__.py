@@ -3,10 +3,17 @@ Lào Cai's state agencies (Pyramid traversal over ZODB).
 
 ``main`` is the PasteDeploy app factory (``use = egg:archive_repo``).
 """
-import transaction
-from pyramid.config import Configurator
+import warnings
 
-from . import timeutil
+# Pyramid 2.1 imports pkg_resources, whose deprecation warning would open
+# every console command's output; it says nothing an operator can act on.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
+                        category=UserWarning)
+
+import transaction  # noqa: E402
+from pyramid.config import Configurator  # noqa: E402
+
+from . import timeutil  # noqa: E402
 
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).

@@ -35,7 +35,8 @@ class Agency(IntFolder):
     max_key = 2999
 
     def __init__(self, code, name="", parent_code=None, valid_from=None,
-                 valid_to=None, successor=None, provisional=False, kind=""):
+                 valid_to=None, successor=None, provisional=False, kind="",
+                 short_name=""):
         super().__init__()
         self.code = code
         self.name = name
@@ -45,6 +46,7 @@ class Agency(IntFolder):
         self.successor = successor
         self.provisional = provisional
         self.kind = kind
+        self.short_name = short_name
         # Named sub-containers beside the years (e.g. "incoming", the
         # incoming register); years are digits, names never are.
         self.named = OOBTree()
