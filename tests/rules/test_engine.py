@@ -1,0 +1,76 @@
+"""The engine end to end on real signed documents, and the legal status."""
+from datetime import timedelta
+
+from tests.rules.conftest import SIGNED_AT, by_code
+from tests.support.pdfs import make_pdf
+from tests.support.signing import signed_document
+
+
+def test_correct_born_digital_document_is_equivalent_to_paper(check, good_pdf):
+    report = check(good_pdf)
+    failing = [c for c in report["checks"] if c["passed"] is False and c["severity"] != "flag"]
+    assert failing == []
+    assert report["legal_status"] == "equivalent_to_paper"
+    assert report["rejections"] == []
+    assert report["trust_roots"] and len(report["trust_roots"][0]["sha256"]) == 64
+    roles = {s["field"]: s["role"] for s in report["signatures"]}
+    assert roles == {"ChuKyCaNhan": "personal", "ChuKyToChuc": "organisation"}
+    sig = report["signatures"][0]
+    for key in ("field", "role", "signer", "signed_at", "intact", "trusted",
+                "covers_whole_document", "certificate", "chain", "role_rule"):
+        assert key in sig
+    assert sig["signed_at"].endswith("+07:00")
+    assert sig["certificate"]["uid"] == ["CCCD:001080012345"]
+    assert len(sig["chain"]) == 3
+
+
+def test_missing_organisation_signature_is_reference_only_with_reason(check, pki):
+    report = check(signed_document(pki, with_organisation=False, org_time=SIGNED_AT))
+    assert report["legal_status"] == "reference_only"
+    assert by_code(report)["organisation_signature"]["passed"] is False
+    assert any("thiếu chữ ký số của tổ chức" in m for m in report["legal_status_reasons"])
+
+
+def test_unsigned_pdf_is_kept_as_reference_only(check):
+    report = check(make_pdf())
+    assert report["rejections"] == []
+    assert report["legal_status"] == "reference_only"
+    assert by_code(report)["has_signature"]["passed"] is False
+
+
+def test_tampered_document_is_rejected(check, good_pdf):
+    tampered = bytearray(good_pdf)
+    index = tampered.find(b"stream", 2000)
+    tampered[index + 20] ^= 0x01                     # one bit inside signed bytes
+    report = check(bytes(tampered))
+    assert report["rejections"], report["checks"]
+    assert report["rejections"][0]["code"] == "signatures_intact"
+    assert "ChuKyCaNhan" in report["rejections"][0]["details"]["fields"]
+
+
+def test_state_secret_and_non_pdf_are_rejected(check, good_pdf):
+    secret = check(good_pdf, confidentiality="Tuyệt mật")
+    assert [c["code"] for c in secret["rejections"]] == ["not_state_secret"]
+    broken = check(b"%PDF-1.7\nnot really a pdf")
+    assert [c["code"] for c in broken["rejections"]] == ["pdf_readable"]
+    assert broken["legal_status"] == "reference_only"
+
+
+def test_a_rule_that_crashes_is_reported_not_fatal(check, good_pdf, monkeypatch):
+    from archive_repo.rules import engine, pdf_format
+
+    def explode(ctx):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(engine, "RULE_TABLES", engine.RULE_TABLES + [[explode]])
+    report = check(good_pdf)
+    assert by_code(report)["explode"]["passed"] is False
+    assert report["legal_status"] == "reference_only"
+    assert pdf_format.RULES        # the real tables are untouched
+
+
+def test_report_is_plain_json(check, good_pdf):
+    import json
+    report = check(good_pdf, urgency=None)
+    assert json.loads(json.dumps(report)) == report
+    assert report["made_at"].endswith("+07:00")
+    assert report["flags"]["priority"] is False

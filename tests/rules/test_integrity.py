@@ -1,0 +1,102 @@
+"""Art. 7.1a on pyHanko's own public test PDFs (MIT licence, see
+../shared/corpora/pyhanko/LICENSE): tampered "sneaky" incremental updates,
+byte-range anomalies, legitimate form filling and double signatures."""
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from archive_repo.rules import evaluate, policy_from_settings
+from tests.conftest import CORPORA
+from tests.rules.conftest import by_code
+
+PDFS = CORPORA / "pyhanko" / "pdf"
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def corpus_policy(tmp_path_factory):
+    roots = tmp_path_factory.mktemp("pyhanko-roots")
+    shutil.copy(CORPORA / "pyhanko" / "crypto" / "testing-ca" / "ca-chain.cert.pem", roots)
+    return policy_from_settings({"archive_repo.trust_roots": str(roots)})
+
+
+def run(name, policy):
+    return evaluate(str(PDFS / name), {"receivers": []}, NOW, policy)
+
+
+SNEAKY = ["form-update-ap-indirect-sneaky-trailer.pdf",
+          "form-update-override-appearance-stream-sneaky.pdf",
+          "form-update-override-appearance-stream-ap-indirect-sneaky.pdf",
+          "form-update-no-override-appearance-stream-ap-indirect-sneaky.pdf",
+          "extensions-indirect-not-all-paths.pdf"]
+ANOMALIES = ["coverage-anomalies/one-byterange.pdf", "coverage-anomalies/tail-uncovered.pdf",
+             "coverage-anomalies/weird-byterange.pdf",
+             "coverage-anomalies/signature-gap-too-big.pdf"]
+ALLOWED = ["form-update-override-appearance-stream.pdf",
+           "form-update-no-override-appearance-stream-ap-indirect.pdf",
+           "minimal-signed-twice-both-created.pdf", "minimal-two-fields-signed-twice.pdf",
+           "separate-annots-kids-indir.pdf"]
+
+
+@pytest.mark.parametrize("name", SNEAKY + ANOMALIES)
+def test_changes_after_signing_are_rejected_although_intact(name, corpus_policy):
+    report = run(name, corpus_policy)
+    check = by_code(report)["no_modification_after_signing"]
+    assert check["passed"] is False and check["severity"] == "reject"
+    assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
+    # the statement says which signature / revision changed what
+    assert check["details"]["signatures"][0]["revision"] >= 1
+    assert "phiên bản" in check["message"]
+
+
+@pytest.mark.parametrize("name", SNEAKY)
+def test_sneaky_updates_keep_signatures_cryptographically_intact(name, corpus_policy):
+    report = run(name, corpus_policy)
+    assert all(s["intact"] for s in report["signatures"])
+    assert by_code(report)["signatures_intact"]["passed"] is True
+
+
+@pytest.mark.parametrize("name", ALLOWED)
+def test_permitted_updates_are_accepted(name, corpus_policy):
+    report = run(name, corpus_policy)
+    assert report["rejections"] == []
+    levels = {s["modification_level"] for s in report["signatures"]}
+    assert levels <= {"NONE", "FORM_FILLING"}
+
+
+@pytest.mark.parametrize("name", ["malformed-encrypt-dict1.pdf", "circular-page-tree.pdf",
+                                  "broken-objstream1.pdf", "minimal-aes256.pdf"])
+def test_unreadable_or_locked_pdfs_are_rejected(name, corpus_policy):
+    report = run(name, corpus_policy)
+    assert [c["code"] for c in report["rejections"]] == ["pdf_readable"]
+
+
+def test_pades_lta_uses_embedded_revocation_data(corpus_policy):
+    report = run("pades-lta-dss-indirect-arrs-test.pdf", corpus_policy)
+    assert report["rejections"] == []
+    signer = [s for s in report["signatures"] if s["role"] != "timestamp"][0]
+    assert signer["revocation"] == "good"          # from the PDF's DSS, offline
+    assert any(s["role"] == "timestamp" for s in report["signatures"])
+
+
+def test_page_added_after_signing_is_caught(check, pki, good_pdf):
+    """A page appended in an incremental update: every signature stays
+    intact, the difference analysis catches it."""
+    import io
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    writer = IncrementalPdfFileWriter(io.BytesIO(good_pdf))
+    page = generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Page"),
+        generic.NameObject("/MediaBox"): generic.ArrayObject(
+            [generic.NumberObject(0), generic.NumberObject(0),
+             generic.NumberObject(595), generic.NumberObject(842)]),
+    })
+    writer.insert_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    report = check(out.getvalue())
+    assert all(s["intact"] for s in report["signatures"])
+    assert by_code(report)["no_modification_after_signing"]["passed"] is False
+    assert report["rejections"]
