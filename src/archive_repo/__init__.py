@@ -19,6 +19,8 @@ from . import timeutil  # noqa: E402
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
     "archive_repo.security",
+    "archive_repo.workflow",
+    "archive_repo.dav",
 ]
 
 DEFAULTS = {

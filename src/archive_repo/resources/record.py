@@ -48,6 +48,12 @@ class Record(Persistent):
     __name__ = None
     __parent__ = None
 
+    #: Named sub-resources under a record (``versions``, ``deliveries``):
+    #: ``name -> factory(record)`` returning a non-persistent traversal
+    #: wrapper.  The concern that owns each registers it in its
+    #: ``includeme`` (archive_repo.workflow), so the tree does not import it.
+    subresources = {}
+
     def __init__(self, number, metadata, deposited_by):
         self.number = number
         self.metadata = dict(metadata)
@@ -75,6 +81,12 @@ class Record(Persistent):
         # agency's rights come from the agency above.
         return [(Allow, "clerk:%s" % code, "view")
                 for code in self.metadata.get("receivers") or ()]
+
+    def __getitem__(self, name):
+        factory = self.subresources.get(name)
+        if factory is None:
+            raise KeyError(name)
+        return factory(self)
 
     # -- versions -------------------------------------------------------
     def add_version(self, version):

@@ -15,6 +15,7 @@ COMMANDS = {
     "agency": ("archive_repo.scripts.agency", "quản lý danh mục cơ quan"),
     "token": ("archive_repo.scripts.token", "cấp token truy cập"),
     "revalidate": ("archive_repo.scripts.revalidate", "kiểm tra lại văn bản đã lưu"),
+    "import": ("archive_repo.scripts.import_edxml", "nhập thông điệp edXML"),
 }
 
 

@@ -1,0 +1,163 @@
+"""Importing an edXML message into a year: the national axis, other
+systems and historical bulk imports all come through here.
+
+The header becomes deposit metadata and goes through the same steps as a
+multipart deposit (deposit.service: prepare → evaluate_file → deposit);
+``BussinessDocType`` picks what the message does:
+
+    0 new      a new record (the number must be free: a repeated message is 409)
+    1 revoke   recall the record it names
+    2 update   a new version ("update") of the record it names
+    3 replace  a new version ("replace") of the record it names
+"""
+import json
+
+from ..deposit import service
+from ..deposit.upload import Spooled, safe_filename
+from ..errors import ArchiveError, BadRequest
+from ..workflow import recall as rc
+from ..workflow import versions as vs
+from .parse import Node
+from .schema import BUSINESS, DOCTYPE_BY_NAME, URGENCY_OF, AR_NS, parse_edxml_date
+
+
+def _int(text, field):
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise BadRequest("invalid_metadata", "Trường %s của edXML phải là số nguyên." % field,
+                         [{"field": field, "value": text}])
+
+
+def _date(text, field):
+    if not text:
+        return None
+    try:
+        return parse_edxml_date(text)
+    except ValueError:
+        raise BadRequest("invalid_metadata", "Ngày %s của edXML không đúng dạng yyyy/MM/dd."
+                         % field, [{"field": field, "value": text}])
+
+
+def _doctype(header):
+    ext = _extension(header)
+    code = ext.value("DocType") if ext is not None else None
+    name = header.value("DocumentType/TypeName") or ""
+    return code or DOCTYPE_BY_NAME.get(name.lower()) or name
+
+
+def _extension(header):
+    return next((c for c in header.children if c.tag == "ArchiveInfo" and c.ns == AR_NS), None)
+
+
+def metadata_of(header: Node):
+    """Deposit metadata (the contract's fields) from a MessageHeader."""
+    meta = {
+        "number": _int(header.value("Code/CodeNumber"), "CodeNumber"),
+        "notation": header.value("Code/CodeNotation"),
+        "doctype": _doctype(header),
+        "subject": header.value("Subject"),
+        "issued_on": _date(header.value("PromulgationInfo/PromulgationDate"),
+                           "PromulgationDate"),
+        "signer": header.value("SignerInfo/FullName"),
+        "signer_position": header.value("SignerInfo/Position"),
+        "urgency": URGENCY_OF.get(header.value("OtherInfo/Priority", "0")),
+        "receivers": [to.value("OrganId") for to in header.findall("To") if to.value("OrganId")],
+        "page_count": _int(header.value("OtherInfo/PageAmount"), "PageAmount"),
+        "issued_amount": _int(header.value("OtherInfo/PromulgationAmount"),
+                              "PromulgationAmount"),
+        "due_date": _date(header.value("DueDate"), "DueDate"),
+    }
+    meta.update(_extension_fields(_extension(header)))
+    return {k: v for k, v in meta.items() if v not in (None, "", [])}
+
+
+def _extension_fields(ext):
+    if ext is None:
+        return {}
+    return {"digitized": ext.value("Digitized") == "true",
+            "language": ext.value("Language"), "description": ext.value("Description"),
+            "keywords": [k.text.strip() for k in ext.findall("Keyword")]}
+
+
+def business_of(message):
+    trace = message.trace
+    code = trace.value("Bussiness/BussinessDocType", "0") if trace is not None else "0"
+    reason = trace.value("Bussiness/BussinessDocReason") if trace is not None else None
+    if code not in BUSINESS:
+        raise BadRequest("edxml_business", "BussinessDocType %s không được hỗ trợ "
+                         "(0 mới, 1 thu hồi, 2 cập nhật, 3 thay thế)." % code)
+    return BUSINESS[code], reason
+
+
+class ImportContext:
+    """What an import needs besides the message."""
+
+    def __init__(self, year, actor, at, policy, notify=None, request=None, limit=None,
+                 tmpdir=None):
+        self.year, self.actor, self.at, self.policy = year, actor, at, policy
+        self.notify, self.request, self.limit, self.tmpdir = notify, request, limit, tmpdir
+
+    @property
+    def actor_id(self):
+        return getattr(self.actor, "token_id", None) or "import"
+
+
+def import_message(message, ctx, known_agency):
+    """Apply ``message`` to ``ctx.year``; return ``(business, record)``."""
+    header = message.header
+    sender = header.value("From/OrganId")
+    if sender != ctx.year.agency_code:
+        raise BadRequest("edxml_wrong_agency",
+                         "Thông điệp do cơ quan %s ban hành, không nhập vào kho của %s."
+                         % (sender, ctx.year.agency_code),
+                         [{"from": sender, "agency": ctx.year.agency_code}])
+    business, reason = business_of(message)
+    return business, HANDLERS[business](message, ctx, known_agency, business, reason)
+
+
+def _spooled(message, ctx):
+    pdfs = message.attachments()
+    if not pdfs:
+        raise BadRequest("missing_file", "Thông điệp edXML không có tệp đính kèm.",
+                         [{"element": "AttachmentEncoded"}])
+    a = message.unzipped(pdfs[0], ctx.limit or (1 << 40), ctx.tmpdir)
+    return Spooled(a.path, a.sha256, a.size, safe_filename(a.name or "document.pdf"))
+
+
+def _new(message, ctx, known_agency, business, reason):
+    meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
+    spooled = _spooled(message, ctx)
+    report = service.evaluate_file(spooled, meta, ctx.at, ctx.policy)
+    return service.deposit(ctx.year, meta, spooled, report, ctx.actor_id, ctx.at,
+                           notify=ctx.notify, request=ctx.request)
+
+
+def _existing(message, ctx):
+    number = _int(message.header.value("Code/CodeNumber"), "CodeNumber")
+    record = ctx.year.get(str(number)) if number else None
+    if record is None:
+        raise ArchiveError("record_not_found", "Không có văn bản số %s năm %s của cơ quan %s "
+                           "để cập nhật hoặc thu hồi." % (number, ctx.year.year,
+                                                           ctx.year.agency_code), status=404)
+    return record
+
+
+def _version(message, ctx, known_agency, business, reason):
+    record = _existing(message, ctx)
+    vs.check_allowed(record, ctx.actor)
+    spooled = _spooled(message, ctx)
+    report = service.evaluate_file(spooled, record.metadata, ctx.at, ctx.policy)
+    vs.add_version(record, business, spooled, report, ctx.actor_id, ctx.at)
+    return record
+
+
+def _revoke(message, ctx, known_agency, business, reason):
+    record = _existing(message, ctx)
+    rc.recall(record, ctx.actor, reason, ctx.at)
+    return record
+
+
+HANDLERS = {"new": _new, "update": _version, "replace": _version, "revoke": _revoke}

@@ -1,0 +1,131 @@
+"""edXML status messages ↔ the delivery lifecycle.
+
+A status message is the same envelope with a ``Status`` header and no body:
+``ResponseFor`` (the document), ``From`` (who reports), ``StatusCode``,
+``Description``, ``Timestamp``, ``StaffInfo``.  The table says, for each
+code, what it means here: the delivery action it performs (or None: only
+noted in the delivery's history), and which side sends it.
+
+Code 16 (recall/update refused) has no action: Art. 7.3 obliges the
+receiver to cancel a recalled document, so the archive refuses it (409).
+"""
+from lxml import etree
+
+from ..errors import ArchiveError, BadRequest, Conflict
+from ..workflow import actions, recall as rc
+from ..workflow import deliveries as dl
+from .schema import NSMAP, document_id, edxml_date, edxml_timestamp, q
+
+# code: (label, action or None, side that sends it)
+CODES = {
+    "01": ("Đã đến", None, "receiver"),
+    "02": ("Từ chối tiếp nhận", "refuse", "receiver"),
+    "03": ("Đã tiếp nhận, vào sổ văn bản đến", "accept", "receiver"),
+    "04": ("Đã phân công xử lý", None, "receiver"),
+    "05": ("Đang xử lý", None, "receiver"),
+    "06": ("Đã hoàn thành", None, "receiver"),
+    "13": ("Yêu cầu thu hồi", "request_recall", "sender"),
+    "15": ("Đồng ý thu hồi", "acknowledge_recall", "receiver"),
+    "16": ("Từ chối thu hồi", "refuse_recall", "receiver"),
+}
+CODE_OF_STATE = {"sent": "01", "refused": "02", "accepted": "03",
+                 "recall_requested": "13", "recalled": "15"}
+
+
+def _el(parent, name, text=""):
+    node = etree.SubElement(parent, q(name))
+    node.text = "" if text is None else str(text)
+    return node
+
+
+def description_of(delivery, code):
+    if code == "02" and delivery.refusal:
+        return "%s: %s" % (dl.REFUSAL_REASONS[delivery.refusal[0]], delivery.refusal[1])
+    if code == "13":
+        return delivery.record.recall.reason
+    return CODES[code][0]
+
+
+def build_status(delivery, organ_name, at=None):
+    """The status message for ``delivery``'s current state (bytes)."""
+    record, code = delivery.record, CODE_OF_STATE[delivery.state]
+    reporter = delivery.sender if CODES[code][2] == "sender" else delivery.receiver
+    meta = record.metadata
+    envelope = etree.Element(q("edXMLEnvelope"), nsmap=NSMAP)
+    status = _el(_el(envelope, "edXMLHeader"), "Status")
+    response = _el(status, "ResponseFor")
+    _el(response, "OrganId", record.agency_code)
+    _el(response, "Code", "%s/%s" % (record.number, meta["notation"]))
+    _el(response, "PromulgationDate", edxml_date(meta["issued_on"]))
+    _el(response, "DocumentId", document_id(record.agency_code, meta["issued_on"],
+                                            record.number, meta["notation"]))
+    sender = _el(status, "From")
+    _el(sender, "OrganId", reporter)
+    _el(sender, "OrganName", organ_name(reporter))
+    _el(status, "StatusCode", code)
+    _el(status, "Description", description_of(delivery, code))
+    _el(status, "Timestamp", edxml_timestamp(at or _stamp(delivery)))
+    staff = _el(status, "StaffInfo")
+    _el(staff, "Staff", delivery.handler or "")
+    _el(envelope, "edXMLBody")
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def _stamp(delivery):
+    return getattr(delivery, dl.STAMPS.get(delivery.state, "sent_at")) or delivery.sent_at
+
+
+def read_status(message):
+    status = message.status
+    code = status.value("StatusCode", "")
+    if code not in CODES:
+        raise BadRequest("edxml_status_code", "Mã trạng thái edXML %r không được hỗ trợ." % code,
+                         [{"allowed": sorted(CODES)}])
+    return {"code": code, "from": status.value("From/OrganId"),
+            "description": status.value("Description") or "",
+            "staff": status.value("StaffInfo/Staff"),
+            "document_id": status.value("ResponseFor/DocumentId")}
+
+
+def apply_status(status, delivery, agencies, actor, at):
+    """Perform what ``status`` reports on ``delivery``; return the action
+    (None when the code is only noted in the delivery's history)."""
+    label, action, side = CODES[status["code"]]
+    expected = delivery.sender if side == "sender" else delivery.receiver
+    if not dl.is_clerk_of(actor, expected):
+        raise ArchiveError("forbidden", "Chỉ văn thư của cơ quan %s mới được gửi trạng thái này."
+                           % expected, status=403)
+    if status["from"] != expected:
+        raise BadRequest("edxml_wrong_sender", "Trạng thái %s phải do cơ quan %s gửi, không phải %s."
+                         % (status["code"], expected, status["from"]))
+    if action is None:
+        delivery.note("status_%s" % status["code"], dl.actor_id(actor), at)
+    else:
+        ACTIONS[action](status, delivery, agencies, actor, at)
+    return action
+
+
+def _accept(status, delivery, agencies, actor, at):
+    actions.accept(agencies, delivery, actor, at, status["staff"])
+
+
+def _refuse(status, delivery, agencies, actor, at):
+    actions.refuse(delivery, actor, at, "other", status["description"])
+
+
+def _request_recall(status, delivery, agencies, actor, at):
+    rc.recall(delivery.record, actor, status["description"], at)
+
+
+def _acknowledge(status, delivery, agencies, actor, at):
+    rc.acknowledge(delivery, agencies[delivery.receiver], actor, at)
+
+
+def _refuse_recall(status, delivery, agencies, actor, at):
+    raise Conflict("recall_refusal_not_allowed",
+                   "Bên nhận không được từ chối thu hồi: văn thư Bên nhận phải hủy văn bản bị "
+                   "thu hồi (Điều 7, khoản 3).")
+
+
+ACTIONS = {"accept": _accept, "refuse": _refuse, "request_recall": _request_recall,
+           "acknowledge_recall": _acknowledge, "refuse_recall": _refuse_recall}

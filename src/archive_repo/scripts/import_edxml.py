@@ -1,0 +1,105 @@
+"""``archive-repo -c INI import FILE…`` — bulk import of edXML messages
+(historical documents, or a batch from another system).
+
+Each file is imported in its own transaction, in the order given, through
+the same code as ``POST /{agency}/{year}/`` (edxml.importer).  Historical
+documents were delivered long ago: no deliveries are created unless
+``--deliver`` is given.  ``--skip-existing`` skips a message whose record is
+already stored with the same bytes, so an interrupted run can be resumed
+by running it again.  The first failure stops the run with a one-line error
+naming the file (the files before it stay imported).
+"""
+import os
+
+import transaction
+
+from .. import audit, timeutil
+from ..edxml import message_limit
+from ..edxml.importer import ImportContext, import_message, metadata_of
+from ..edxml.parse import read_stream
+from ..errors import ArchiveError
+from ..events import RecordAdded, RecordModified
+from ..resources import get_root
+from .progress import Progress
+
+
+def add_arguments(parser):
+    parser.add_argument("files", nargs="+", help="tệp .edxml")
+    parser.add_argument("--deliver", action="store_true",
+                        help="gửi văn bản đến các cơ quan nhận (mặc định: không, "
+                             "văn bản lịch sử đã được gửi từ trước)")
+    parser.add_argument("--skip-existing", action="store_true",
+                        help="bỏ qua văn bản đã có trong kho với cùng nội dung (chạy lại "
+                             "sau khi bị gián đoạn)")
+
+
+def run(args, env):
+    registry = env["registry"]
+    db = registry._zodb_databases[""]
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    progress = Progress(len(args.files), "import")
+    counts = {"imported": 0, "skipped": 0}
+    try:
+        for path in args.files:
+            outcome = _one(path, conn, tm, registry, args)
+            counts[outcome] += 1
+            progress.step()
+    finally:
+        progress.close()
+        conn.close()
+    print("đã nhập %(imported)d, bỏ qua %(skipped)d" % counts)
+    return 0
+
+
+def _one(path, conn, tm, registry, args):
+    settings = registry.settings
+    upload = int(settings.get("archive_repo.max_upload_mb", 100)) << 20
+    tmpdir = conn.db().storage.temporaryDirectory()
+    try:
+        with open(path, "rb") as stream, tm:
+            with read_stream(stream, message_limit(settings), tmpdir, upload) as message:
+                return _apply(message, conn, tm, registry, args, (upload, tmpdir), path)
+    except ArchiveError as exc:
+        raise ArchiveError(exc.code, "%s: %s" % (os.path.basename(path), exc.message),
+                           exc.details, exc.status)
+
+
+def _apply(message, conn, tm, registry, args, limits, path):
+    upload, tmpdir = limits
+    root = get_root(conn)
+    meta = metadata_of(message.header)
+    agency = root.agencies.get(message.header.value("From/OrganId") or "")
+    if agency is None:
+        raise ArchiveError("unknown_agency", "cơ quan ban hành không có trong danh mục")
+    try:
+        year = agency[meta["issued_on"][:4]]
+    except KeyError:
+        raise ArchiveError("invalid_metadata", "thiếu hoặc sai ngày ban hành (PromulgationDate)")
+    if args.skip_existing and _already(year, meta, message):
+        return "skipped"
+    ctx = ImportContext(year, None, timeutil.now(), registry.rule_policy,
+                        notify=_notifier(registry, args.deliver), limit=upload, tmpdir=tmpdir)
+    business, record = import_message(message, ctx, lambda code: code in root.agencies)
+    if business != "new":
+        registry.notify(RecordModified(record, None, what=business))
+    entry = audit.make_entry(None, "import_edxml", record.path, business=business,
+                             file=os.path.basename(path), sha256=record.current.sha256)
+    tm.get().addAfterCommitHook(
+        lambda ok: ok and audit.write_standalone(registry, entry))
+    return "imported"
+
+
+def _already(year, meta, message):
+    record = year.get(str(meta.get("number"))) if meta.get("number") else None
+    attachments = message.attachments()
+    return (record is not None and attachments
+            and any(v.sha256 == attachments[0].sha256 for v in record.versions))
+
+
+def _notifier(registry, deliver):
+    def notify(event):
+        if isinstance(event, RecordAdded):
+            event.info["deliver"] = deliver
+        registry.notify(event)
+    return notify

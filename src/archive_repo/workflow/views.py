@@ -1,0 +1,301 @@
+"""HTTP for the lifecycle.  Thin: parse, call the domain function, audit,
+fire RecordModified, answer.  Every refusal raises (pyramid_tm aborts).
+
+Transitions use the ``view`` permission so strangers get 401/403 from the
+security policy; which agency's clerk may do each step is then decided by
+the domain (deliveries.TRANSITIONS), in one place.
+"""
+import json
+
+from pyramid.renderers import render_to_response
+from pyramid.view import view_config
+
+from .. import audit, timeutil
+from ..errors import BadRequest
+from ..events import RecordModified
+from ..resources import Agency, Record
+from ..views import url_of, wants_json
+from ..views.containers import _page, record_summary
+from . import actions, tracking
+from . import deliveries as dl
+from . import recall as rc
+from . import versions as vs
+from .incoming import IncomingEntry, IncomingRegister, IncomingYear, register_of
+from .versions import VersionContext, Versions
+
+TEMPLATES = "archive_repo.workflow:templates/"
+
+
+def respond(request, template, data):
+    if wants_json(request):
+        return render_to_response("json", data, request=request)
+    return render_to_response(TEMPLATES + template, data, request=request)
+
+
+def body(request):
+    """Parameters of a POST: a JSON object, or form fields."""
+    if (request.content_type or "").endswith("json"):
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise BadRequest("invalid_json", "Nội dung yêu cầu không phải JSON hợp lệ.")
+        if not isinstance(data, dict):
+            raise BadRequest("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
+        return data
+    return request.POST
+
+
+def changed(request, record, what, action, **detail):
+    audit.record(request, action, record.path, **detail)
+    request.registry.notify(RecordModified(record, request, what=what))
+
+
+def delivery_json(request, delivery):
+    data = delivery.as_json()
+    data["url"] = url_of(request, delivery.path)
+    data["record_url"] = url_of(request, delivery.record.path)
+    data["document"] = record_summary(request, delivery.record)
+    if delivery.incoming:
+        data["incoming"]["url"] = url_of(request, delivery.incoming_path())
+    return data
+
+
+def clean_states(raw):
+    states = [s for s in (raw or "").split(",") if s]
+    unknown = [s for s in states if s not in dl.STATE_LABELS]
+    if unknown:
+        raise BadRequest("invalid_state", "Trạng thái không hợp lệ: %s (chỉ nhận %s)."
+                         % (", ".join(unknown), ", ".join(dl.STATE_LABELS)),
+                         [{"field": "state", "value": raw}])
+    return set(states)
+
+
+def paged(request, items):
+    page, size = _page(request)
+    return page, size, items[(page - 1) * size:page * size]
+
+
+# -- the receiver's inbox; the sender's outbox, refused, overdue ----------
+
+@view_config(context=Agency, name="inbox", request_method="GET", permission="view")
+def inbox_view(request):
+    agency = request.context
+    states = clean_states(request.params.get("state"))
+    found = dl.listing(dl.index_of(agency, dl.INBOX), states)
+    page, size, shown = paged(request, found)
+    return respond(request, "inbox.jinja2", {
+        "agency": agency.code, "name": agency.name, "state": sorted(states),
+        "total": len(found), "page": page, "size": size,
+        "results": [delivery_json(request, d) for d in shown],
+        "state_labels": dl.STATE_LABELS})
+
+
+def _outbox_page(request, title, found, extra=None):
+    agency = request.context
+    page, size, shown = paged(request, found)
+    results = []
+    for item in shown:
+        delivery, waited = item if isinstance(item, tuple) else (item, None)
+        data = delivery_json(request, delivery)
+        if waited is not None:
+            data["working_days_waiting"] = waited
+        results.append(data)
+    data = {"agency": agency.code, "name": agency.name, "title": title,
+            "total": len(found), "page": page, "size": size, "results": results}
+    data.update(extra or {})
+    return respond(request, "outbox.jinja2", data)
+
+
+@view_config(context=Agency, name="outbox", request_method="GET", permission="view")
+def outbox_view(request):
+    states = clean_states(request.params.get("state"))
+    found = dl.listing(dl.index_of(request.context, dl.OUTBOX), states)
+    return _outbox_page(request, "Văn bản đã gửi", found, {"state": sorted(states)})
+
+
+@view_config(context=Agency, name="refused", request_method="GET", permission="view")
+def refused_view(request):
+    found = tracking.refused(dl.index_of(request.context, dl.OUTBOX))
+    return _outbox_page(request, "Văn bản bị bên nhận từ chối", found)
+
+
+@view_config(context=Agency, name="overdue", request_method="GET", permission="view")
+def overdue_view(request):
+    from ..rules.calendar import calendar_for
+    days = tracking.clean_days(request.params.get("days"))
+    as_of = tracking.clean_date(request.params.get("as_of"))
+    found = tracking.overdue(dl.index_of(request.context, dl.OUTBOX), days, as_of,
+                             calendar_for(request.registry.rule_policy))
+    return _outbox_page(
+        request, "Văn bản chưa được tiếp nhận sau %d ngày làm việc (tính đến %s)"
+        % (days, timeutil.show_date(as_of)), found,
+        {"days": days, "as_of": as_of.isoformat()})
+
+
+# -- the incoming register --------------------------------------------------
+
+def _register_json(request, agency, register):
+    years = list(reversed(list(register.items()))) if register is not None else []
+    return {"agency": agency.code, "name": agency.name,
+            "years": [{"year": y, "count": len(c),
+                       "url": url_of(request, "/%s/incoming/%d" % (agency.code, y))}
+                      for y, c in years]}
+
+
+@view_config(context=Agency, name="incoming", request_method="GET", permission="view")
+def empty_register_view(request):
+    # no register yet: nothing accepted so far (the register is created on
+    # the first accept, never by a GET)
+    return respond(request, "register.jinja2",
+                   _register_json(request, request.context, register_of(request.context)))
+
+
+@view_config(context=IncomingRegister, request_method="GET", permission="view")
+def register_view(request):
+    register = request.context
+    return respond(request, "register.jinja2",
+                   _register_json(request, register.__parent__, register))
+
+
+def entry_json(request, entry):
+    data = entry.as_json()
+    data["url"] = url_of(request, entry.path)
+    data["record_url"] = url_of(request, entry.record_path)
+    return data
+
+
+@view_config(context=IncomingYear, request_method="GET", permission="view")
+def register_year_view(request):
+    year = request.context
+    page, size = _page(request)
+    entries = year.page(start=(page - 1) * size, size=size)
+    agency = year.__parent__.__parent__
+    return respond(request, "register_year.jinja2", {
+        "agency": agency.code, "name": agency.name, "year": year.year,
+        "total": len(year), "page": page, "size": size,
+        "entries": [entry_json(request, e) for e in entries]})
+
+
+@view_config(context=IncomingEntry, request_method="GET", permission="view")
+def entry_view(request):
+    data = entry_json(request, request.context)
+    if wants_json(request):
+        return render_to_response("json", data, request=request)
+    return render_to_response(TEMPLATES + "entry.jinja2", {"e": data}, request=request)
+
+
+# -- transitions ----------------------------------------------------------
+
+@view_config(context=dl.Deliveries, request_method="GET", permission="view",
+             renderer="json")
+def deliveries_view(request):
+    record = request.context.record
+    return {"record": url_of(request, record.path),
+            "recall": record.recall.as_json() if record.recall else None,
+            "deliveries": [delivery_json(request, d) for d in record.deliveries]}
+
+
+@view_config(context=dl.Delivery, request_method="GET", permission="view",
+             renderer="json")
+def delivery_view(request):
+    return delivery_json(request, request.context)
+
+
+@view_config(context=dl.Delivery, name="accept", request_method="POST",
+             permission="view", renderer="json")
+def accept_view(request):
+    delivery = request.context
+    params = body(request)
+    entry = actions.accept(request.root.agencies, delivery, request.identity,
+                           timeutil.now(), params.get("handler"))
+    changed(request, delivery.record, "delivery", "accept", receiver=delivery.receiver,
+            incoming=entry.path)
+    return dict(delivery_json(request, delivery), entry=entry_json(request, entry))
+
+
+@view_config(context=dl.Delivery, name="refuse", request_method="POST",
+             permission="view", renderer="json")
+def refuse_view(request):
+    delivery = request.context
+    params = body(request)
+    actions.refuse(delivery, request.identity, timeutil.now(),
+                   params.get("reason_code"), params.get("reason"))
+    changed(request, delivery.record, "delivery", "refuse", receiver=delivery.receiver,
+            reason_code=delivery.refusal[0])
+    return delivery_json(request, delivery)
+
+
+@view_config(context=dl.Delivery, name="acknowledge-recall", request_method="POST",
+             permission="view", renderer="json")
+def acknowledge_view(request):
+    delivery = request.context
+    entry = rc.acknowledge(delivery, request.root.agencies[delivery.receiver],
+                           request.identity, timeutil.now())
+    changed(request, delivery.record, "delivery", "acknowledge_recall",
+            receiver=delivery.receiver, incoming=entry.path if entry else None)
+    return delivery_json(request, delivery)
+
+
+@view_config(context=Record, name="recall", request_method="POST", permission="view",
+             renderer="json")
+def recall_view(request):
+    record = request.context
+    notice, asked = rc.recall(record, request.identity, body(request).get("reason"),
+                              timeutil.now())
+    changed(request, record, "recall", "recall", reason=notice.reason,
+            receivers=[d.receiver for d in asked])
+    return notice.as_json()
+
+
+# -- versions ---------------------------------------------------------------
+
+@view_config(context=Versions, request_method="GET", permission="view",
+             renderer="json")
+def versions_view(request):
+    from ..views.serialize import version_json
+    record = request.context.record
+    return {"record": url_of(request, record.path),
+            "versions": [version_json(request, record, v) for v in record.versions]}
+
+
+@view_config(context=Versions, request_method="POST", permission="view",
+             renderer="json")
+def new_version_view(request):
+    from ..deposit import service
+    from ..deposit.upload import spool
+    from ..views.containers import _check_size, _upload_fields, blob_tmpdir
+    from ..views.serialize import record_json
+    record = request.context.record
+    vs.check_allowed(record, request.identity)
+    _check_size(request)
+    upload, _ = _upload_fields(request)
+    kind = vs.check_kind(request.POST.get("kind", "update"))
+    at = timeutil.now()
+    with spool(upload, blob_tmpdir(request)) as spooled:
+        report = service.evaluate_file(spooled, record.metadata, at,
+                                       request.registry.rule_policy)
+        version = vs.add_version(record, kind, spooled, report,
+                                 request.identity.token_id, at)
+    changed(request, record, "version", "new_version", version=version.number,
+            kind=kind, sha256=version.sha256)
+    request.response.status_int = 201
+    request.response.headers["Location"] = url_of(
+        request, "%s/versions/%d" % (record.path, version.number))
+    return record_json(request, record)
+
+
+@view_config(context=VersionContext, request_method="GET", permission="view",
+             renderer="json")
+def version_view(request):
+    from ..views.serialize import version_json
+    context = request.context
+    data = version_json(request, context.record, context.version)
+    data["report"] = context.version.report
+    return data
+
+
+@view_config(context=VersionContext, name="document.pdf",
+             request_method=("GET", "HEAD"), permission="view")
+def version_document_view(request):
+    from ..views.record import serve_version
+    return serve_version(request, request.context.record, request.context.version)

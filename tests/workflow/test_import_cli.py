@@ -1,0 +1,91 @@
+"""``archive-repo import FILE…``: bulk edXML import through the same code
+as HTTP, each file in its own transaction, resumable."""
+import argparse
+
+import pytest
+
+from tests.conftest import build_env, close_env
+from tests.support.pdfs import make_pdf
+from tests.workflow.conftest import H38, STTTT, clerk, record_path
+
+INI = """[app:main]
+use = egg:archive_repo
+%s
+"""
+
+
+def make_target(tmp_path):
+    """An empty archive on disk (agencies seeded) and its .ini."""
+    target = tmp_path / "target"
+    target.mkdir()
+    env = build_env(target)
+    close_env(env)
+    ini = target / "archive.ini"
+    ini.write_text(INI % "\n".join("%s = %s" % kv for kv in env.settings.items()))
+    return ini
+
+
+def run_import(ini, files, *flags):
+    from pyramid.paster import bootstrap
+    from archive_repo.scripts import import_edxml
+    parser = argparse.ArgumentParser()
+    import_edxml.add_arguments(parser)
+    args = parser.parse_args([str(f) for f in files] + list(flags))
+    try:
+        with bootstrap(str(ini)) as env:
+            registry = env["registry"]
+            return import_edxml.run(args, env)
+    finally:
+        for db in registry._zodb_databases.values():
+            db.close()
+
+
+def stored(ini):
+    from pyramid.paster import bootstrap
+    with bootstrap(str(ini)) as env:
+        registry = env["registry"]
+        conn = registry._zodb_databases[""].open()
+        try:
+            from archive_repo.resources import get_root
+            year = get_root(conn).agencies[H38].data.get(2026)
+            found = {n: (r.current.sha256, [d.receiver for d in r.deliveries])
+                     for n, r in (year.items() if year is not None else [])}
+        finally:
+            conn.close()
+    for db in registry._zodb_databases.values():
+        db.close()
+    return found
+
+
+def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsys):
+    files = []
+    for i in range(3):
+        record = env.deposit(meta={"receivers": [STTTT]}, pdf=make_pdf(["Số %d" % i])).json
+        path = tmp_path / ("%d.edxml" % i)
+        path.write_bytes(env.testapp.get(record_path(record) + "/edxml",
+                                         headers=env.auth(clerk(H38))).body)
+        files.append(path)
+    ini = make_target(tmp_path)
+    assert run_import(ini, files[:2]) == 0
+    err = capsys.readouterr().err
+    assert "2/2" in err                               # the progress bar
+    assert run_import(ini, files, "--skip-existing") == 0
+    assert "đã nhập 1, bỏ qua 2" in capsys.readouterr().out
+    found = stored(ini)
+    assert sorted(found) == [1, 2, 3]
+    assert all(receivers == [] for _, receivers in found.values())   # historical
+
+
+def test_a_bad_file_stops_with_its_name_and_keeps_what_came_before(env, tmp_path):
+    from archive_repo.errors import ArchiveError
+    record = env.deposit().json
+    good = tmp_path / "good.edxml"
+    good.write_bytes(env.testapp.get(record_path(record) + "/edxml",
+                                     headers=env.auth(clerk(H38))).body)
+    bad = tmp_path / "bad.edxml"
+    bad.write_bytes(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
+    ini = make_target(tmp_path)
+    with pytest.raises(ArchiveError) as info:
+        run_import(ini, [good, bad])
+    assert info.value.message.startswith("bad.edxml: ")
+    assert sorted(stored(ini)) == [1]
