@@ -20,6 +20,7 @@ newest key, and concurrent bucket splits cannot be merged).  One audit entry
 per transition (not two) took the ratio from 0.26 to 0.43.
 """
 import argparse
+import collections
 import sys
 import tempfile
 import threading
@@ -39,6 +40,12 @@ def receivers(n):
     return ["000.00.%02d.H38" % (50 + i) for i in range(n)]
 
 
+def conflict_class(exc):
+    """The class of the object two transactions fought over."""
+    text = str(exc)
+    return text.split("class ")[1].split(",")[0] if "class " in text else type(exc).__name__
+
+
 def prepare(records, codes):
     env = build_env(tempfile.mkdtemp(prefix="bench-workflow-"))
     add_agencies(env.registry, [(c, "Cơ quan nhận %s" % c) for c in codes])
@@ -49,7 +56,8 @@ def prepare(records, codes):
                for _ in range(records)]
     retries = []
     from pyramid_retry import IBeforeRetry
-    env.registry.registerHandler(lambda event: retries.append(1), (IBeforeRetry,))
+    env.registry.registerHandler(lambda event: retries.append(conflict_class(event.exception)),
+                                 (IBeforeRetry,))
     return env, numbers, retries
 
 
@@ -87,7 +95,7 @@ def run(records, codes, threaded):
     elapsed = time.perf_counter() - started
     check_registers(env, codes, records)
     close_env(env)
-    return len(codes) * records / elapsed, len(retries)
+    return len(codes) * records / elapsed, retries
 
 
 def main():
@@ -100,9 +108,12 @@ def main():
     multi, multi_retries = run(args.records, codes, threaded=True)
     total = args.records * len(codes)
     print("accepts: %d (%d records × %d receivers)" % (total, args.records, len(codes)))
-    print("single thread : %7.1f accepts/s  conflict retries %d" % (single, single_retries))
+    print("single thread : %7.1f accepts/s  conflict retries %d" % (single, len(single_retries)))
     print("%d threads     : %7.1f accepts/s  conflict retries %d (%.1f%% of accepts)"
-          % (len(codes), multi, multi_retries, 100.0 * multi_retries / total))
+          % (len(codes), multi, len(multi_retries), 100.0 * len(multi_retries) / total))
+    by_class = collections.Counter(multi_retries)
+    print("conflicts by object class: %s" % ", ".join(
+        "%s %d" % item for item in by_class.most_common()))
     print("ratio %d threads / single: %.2f" % (len(codes), multi / single))
 
 

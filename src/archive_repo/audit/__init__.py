@@ -7,13 +7,13 @@ growing it and colliding with deposits.  A second database joins the same
 two-phase commit, so a deposit and its audit entry commit or abort together,
 while a read commits only to the audit database.
 
-Shape: each entry has a key made of a microsecond timestamp with random low
-bits; entries sit in an ``OOBTree`` keyed by ``(target, key)`` (a record's
-history is a range scan) beside an ``LOBTree`` of ``key → target`` (the
-whole log in time order).  Concurrent appends
-insert *different* keys, which BTrees' own bucket conflict resolution merges,
-so readers of the same record do not conflict with each other; only a bucket
-split in both transactions at once conflicts, and pyramid_retry replays it.
+Shape: new entries go to a small *tail* whose conflict resolution merges
+concurrent appends (every request appends, so this is the one hot object);
+every ``FLUSH_AT`` entries the tail is moved into BTrees keyed for reading:
+``(target, key)`` → entry (a record's history is a range scan) and
+``key → target`` (the whole log in time order).  Appending straight into
+the BTrees conflicted whenever two requests split the newest bucket at once
+(measured with bench/workflow.py: 141 replays for 320 accepts by 8 threads).
 Nothing is ever pruned (Substance D's AppendStack prunes to 1 000 events,
 which is wrong for an archive).
 
@@ -39,35 +39,94 @@ AUDIT_DB = "audit"
 AUDIT_KEY = "archive_repo.audit"
 
 
+class AuditTail(Persistent):
+    """The newest entries, appended by every request and merged — not
+    refused — when two transactions append at once (after Substance D's
+    ``AppendStack``).
+
+    Merge rule (``_p_resolveConflict``): each transaction either *appends*
+    (keeps ``generation``, adds entries at the end) or *flushes* (moves the
+    entries into the archive BTrees, empties the tail, bumps ``generation``).
+    Appends on both sides: the committed entries, then the new side's
+    additions.  A flush on one side and appends on the other: the flushed
+    (empty) tail plus the other side's additions, which were not flushed.
+    Two flushes, or anything that is not an append, cannot be merged: the
+    ConflictError is raised and pyramid_retry replays the request.  Entries
+    are never dropped."""
+
+    def __init__(self):
+        self.generation = 0
+        self.entries = ()
+
+    def append(self, row):
+        self.entries = self.entries + (row,)
+
+    def _p_resolveConflict(self, old, committed, new):
+        from ZODB.POSException import ConflictError
+        old_entries = tuple(old["entries"])
+        if new["generation"] == old["generation"]:
+            base, grown = committed, new
+        elif committed["generation"] == old["generation"]:
+            base, grown = new, committed
+        else:
+            raise ConflictError("two flushes of the audit tail")
+        if tuple(grown["entries"][:len(old_entries)]) != old_entries:
+            raise ConflictError("audit tail changed other than by appending")
+        appended_both = base["generation"] == old["generation"]
+        if appended_both and tuple(base["entries"][:len(old_entries)]) != old_entries:
+            raise ConflictError("audit tail changed other than by appending")
+        merged = dict(base)
+        merged["entries"] = tuple(base["entries"]) + tuple(grown["entries"][len(old_entries):])
+        return merged
+
+
 class AuditLog(Persistent):
-    """``by_target`` maps ``(target, key)`` to the entry, so a record's
-    history is one range scan; ``chronology`` maps ``key`` to its target, so
-    the whole log reads in time order.  Both hold only immutable values
-    (strings, tuples), which BTrees can merge on concurrent appends."""
+    """Entries live first in ``tail`` (merged on concurrent appends), then,
+    once the tail holds ``FLUSH_AT`` entries, in two BTrees: ``by_target``
+    maps ``(target, key)`` to the entry, so a record's history is one range
+    scan; ``chronology`` maps ``key`` to its target, so the whole log reads in
+    time order.  Only immutable values (strings, tuples) are stored."""
+
+    FLUSH_AT = 200
 
     def __init__(self):
         self.by_target = OOBTree()
         self.chronology = LOBTree()
+        self.tail = AuditTail()
 
     def append(self, entry):
-        row = _pack(entry)
-        target = row[FIELDS.index("target")] or ""
         key = (time.time_ns() // 1000) << 8 | random.getrandbits(8)
-        while not self.chronology.insert(key, target):
-            key += 1
-        self.by_target[(target, key)] = row
+        self.tail.append((key,) + _pack(entry))
+        if len(self.tail.entries) >= self.FLUSH_AT:
+            self.flush()
         return key
 
+    def flush(self):
+        for row in self.tail.entries:
+            key, packed = row[0], row[1:]
+            target = packed[FIELDS.index("target")] or ""
+            while not self.chronology.insert(key, target):
+                key += 1
+            self.by_target[(target, key)] = packed
+        self.tail.entries = ()
+        self.tail.generation += 1
+
     def for_target(self, target):
-        rows = self.by_target.values(min=(target, 0), max=(target, 2 ** 63 - 1))
+        rows = list(self.by_target.values(min=(target, 0), max=(target, 2 ** 63 - 1)))
+        index = FIELDS.index("target") + 1
+        rows += [row[1:] for row in self.tail.entries if row[index] == target]
         return [_unpack(row) for row in rows]
 
     def __len__(self):
-        return len(self.chronology)
+        return len(self.chronology) + len(self.tail.entries)
 
     def latest(self, limit=100):
-        items = list(self.chronology.items()[-limit:]) if len(self.chronology) else []
-        return [_unpack(self.by_target[(target, key)]) for key, target in reversed(items)]
+        newest = [row[1:] for row in reversed(self.tail.entries)][:limit]
+        missing = limit - len(newest)
+        if missing > 0 and len(self.chronology):
+            items = list(self.chronology.items()[-missing:])
+            newest += [self.by_target[(target, key)] for key, target in reversed(items)]
+        return [_unpack(row) for row in newest]
 
 
 FIELDS = ("at", "actor", "role", "agency", "action", "target", "outcome", "detail")
