@@ -49,3 +49,45 @@ def good_pdf(pki):
 
 def by_code(report):
     return {c["code"]: c for c in report["checks"]}
+
+
+@pytest.fixture(scope="session")
+def rule_policy(pki):
+    """A RulePolicy built directly (not from settings) on the test PKI."""
+    from archive_repo.rules.model import RulePolicy
+    return RulePolicy(trust_roots_dir=pki.trust_roots_dir, crl_dir=pki.crl_dir)
+
+
+@pytest.fixture
+def make_ctx(tmp_path, rule_policy):
+    """``make_ctx(pdf_bytes, policy=None, **metadata) -> Context`` with the
+    signatures read and classified, as the engine does, so a test can run
+    one rule module's RULES by hand."""
+    import pikepdf
+    from archive_repo.rules import roles, signatures
+    from archive_repo.rules.model import Context
+    opened = []
+    counter = iter(range(10 ** 6))
+
+    def build(pdf, policy=None, **metadata):
+        path = tmp_path / ("ctx-%d.pdf" % next(counter))
+        path.write_bytes(pdf)
+        policy = policy or rule_policy
+        ctx = Context(path=str(path), metadata=metadata, policy=policy,
+                      deposited_at=SIGNED_AT + timedelta(hours=1), pdf=pikepdf.open(path))
+        opened.append(ctx.pdf)
+        ctx.signatures = roles.classify(signatures.read_signatures(ctx), policy)
+        return ctx
+    yield build
+    for pdf in opened:
+        pdf.close()
+
+
+@pytest.fixture(scope="session")
+def urgent_pdf(pki):
+    return signed_document(pki, urgent=True, org_time=SIGNED_AT)
+
+
+@pytest.fixture(scope="session")
+def digitized_pdf(pki):
+    return signed_document(pki, kind="digitized", org_time=SIGNED_AT)

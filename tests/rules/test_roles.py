@@ -55,3 +55,46 @@ def test_digitized_without_organisation_signature_fails(check, pki):
     report = check(pdf, digitized=True)
     assert by_code(report)["organisation_signature"]["passed"] is False
     assert "Điều 6, khoản 3" in by_code(report)["organisation_signature"]["message"]
+
+
+def test_urgent_document_roles_from_real_certificates(make_ctx, urgent_pdf):
+    sigs = make_ctx(urgent_pdf, urgency="Khẩn").signatures
+    assert [(s.field, s.role, s.role_rule) for s in sigs] == [
+        ("ChuKyCaNhan", "personal", "uid-person"),
+        ("ChuKyToChuc", "organisation", "uid-organisation"),
+        ("ChuKyDoKhan", "urgency", "urgency-field-name")]
+
+
+def test_extra_organisation_signature_at_the_stamp_place_is_urgency(make_ctx, pki, good_pdf):
+    """A neutral field name: the place (top-left of page 1) and being the
+    extra organisation signature decide."""
+    from tests.support.signing import URGENCY_BOX, make_image_png, sign
+    pdf = sign(good_pdf, pki.signer("organisation"), "Signature3", box=URGENCY_BOX,
+               image=make_image_png("urgency"), signing_time=SIGNED_AT)
+    sigs = make_ctx(pdf).signatures
+    assert [(s.role, s.role_rule) for s in sigs][1:] == [
+        ("organisation", "uid-organisation"), ("urgency", "urgency-top-left")]
+
+
+def test_lone_organisation_signature_top_left_stays_organisation(make_ctx, pki):
+    from tests.support.signing import URGENCY_BOX
+    pdf = signed_document(pki, kind="digitized", seal_box=URGENCY_BOX, org_time=SIGNED_AT)
+    [org] = make_ctx(pdf, digitized=True).signatures
+    assert (org.role, org.role_rule) == ("organisation", "uid-organisation")
+
+
+def test_role_comes_from_the_uid_not_from_trust(make_ctx, pki):
+    pdf = signed_document(pki, organisation="commercial", org_time=SIGNED_AT)
+    org = make_ctx(pdf).signatures[1]
+    assert org.role == "organisation" and org.trusted is False
+
+
+def test_organisation_rule_passes_and_fails_on_the_context(make_ctx, pki, good_pdf):
+    from archive_repo.rules import roles
+    ctx = make_ctx(good_pdf)
+    assert [r(ctx).passed for r in roles.RULES] == [True, True]
+    assert roles.organisation_signature(ctx).details["rules"] == ["uid-organisation"]
+    alone = make_ctx(signed_document(pki, with_organisation=False, org_time=SIGNED_AT))
+    check = roles.organisation_signature(alone)
+    assert check.passed is False
+    assert check.message == "Văn bản thiếu chữ ký số của tổ chức (Điều 6, khoản 2)."

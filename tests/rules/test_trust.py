@@ -84,3 +84,70 @@ def test_report_records_trust_roots_used(check, good_pdf, pki):
     report = check(good_pdf)
     assert report["trust_roots"][0]["subject"].startswith("Common Name: TEST Co quan") or \
         "TEST Co quan" in report["trust_roots"][0]["subject"]
+
+
+def test_every_trust_rule_passes_on_a_correct_document(make_ctx, good_pdf):
+    from archive_repo.rules import trust
+    checks = [rule(make_ctx(good_pdf)) for rule in trust.RULES]
+    assert [(c.code, c.passed, c.article) for c in checks] == [
+        ("gov_ca_chain", True, "6.1a"), ("cert_valid_at_signing", True, "6.1a"),
+        ("signing_key_usage", True, "6.1a"), ("revocation", True, "6.1a")]
+
+
+def test_expired_certificate_is_fine_for_what_it_signed_while_valid(make_ctx, pki):
+    """Validity is judged at the claimed signing time, not today."""
+    from archive_repo.rules import trust
+    pdf = signed_document(pki, personal="expired", org_time=datetime(2016, 5, 2, 9, 0, tzinfo=VN))
+    ctx = make_ctx(pdf)
+    assert trust.cert_valid_at_signing(ctx).passed is True
+    assert ctx.signatures[0].trusted is True
+
+
+def test_trust_root_fingerprints_are_the_evidence(pki, rule_policy):
+    from cryptography.hazmat.primitives import hashes
+    from archive_repo.rules.trust import trust_root_fingerprints
+    [root] = trust_root_fingerprints(rule_policy)
+    assert root["sha256"] == pki.root.cert.fingerprint(hashes.SHA256()).hex()
+    assert "TEST Co quan chung thuc so chuyen dung Chinh phu (RootCA)" in root["subject"]
+
+
+def _vn(*names):
+    from asn1crypto import pem, x509
+    out = []
+    for name in names:
+        data = (CORPORA / "vn-pki" / name).read_bytes()
+        out.append(x509.Certificate.load(pem.unarmor(data)[2] if pem.detect(data) else data))
+    return out
+
+
+def _folder(path, *names):
+    """A trust-root folder as an operator would fill it (the corpus file
+    is read in place and written only to the test's temp dir)."""
+    path.mkdir()
+    for name in names:
+        (path / name.split("/")[-1]).write_bytes((CORPORA / "vn-pki" / name).read_bytes())
+    return path
+
+
+def test_real_government_and_public_cas_are_told_apart_as_trust_roots(tmp_path):
+    """With only the real Government root (VGCA) installed, its sub-CA for
+    state agencies chains to it and the public VNPT-CA does not; install the
+    MIC root instead and it is the other way round."""
+    from archive_repo.rules.model import RulePolicy
+    from archive_repo.rules.signatures import chain_to_roots
+    from archive_repo.rules.trust import chains_to_configured_root, trust_root_fingerprints
+    cp, vnpt, mic = _vn("government/cp.pem", "public/vnptca.pem", "public/mic.pem")
+    gov = RulePolicy(trust_roots_dir=str(_folder(tmp_path / "gov", "government/vgca_rootca.pem")))
+    roots = {r["sha256"] for r in trust_root_fingerprints(gov)}
+    chain = chain_to_roots(cp, gov)
+    assert chain[0]["sha256"].upper().startswith("F7BC8905")
+    assert "Ban Co yeu Chinh phu" in chain[0]["subject"]
+    assert chain_to_roots(vnpt, gov, [mic]) == []
+    public = RulePolicy(trust_roots_dir=str(_folder(tmp_path / "public", "public/mic.pem")))
+    assert chain_to_roots(vnpt, public, [mic])[-1]["common_name"] == describe_cert(vnpt)[
+        "common_name"]
+    assert chain_to_roots(cp, public) == []
+    # a signature whose chain ends at MIC is not "chuyên dùng Chính phủ"
+    from archive_repo.rules.model import SignatureFacts
+    sig = SignatureFacts(field="F", chain=chain_to_roots(vnpt, public, [mic]))
+    assert not chains_to_configured_root(sig, roots)

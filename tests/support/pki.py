@@ -3,11 +3,15 @@
     root  "TEST Co quan chung thuc so chuyen dung Chinh phu (RootCA)"
      └─ sub-CA "TEST Co quan chung thuc so Chinh phu"
          ├─ personal      CN=Nguyễn Văn An,            UID=CCCD:…
-         ├─ organisation  CN=Ủy ban nhân dân tỉnh Lào Cai, UID=MNS:…
+         ├─ organisation  CN=Sở Thông tin và Truyền thông,
+         │                O=Ủy ban nhân dân tỉnh Lào Cai, UID=MNS:…
          ├─ expired       (valid 2015–2017)
          ├─ revoked       (listed in the sub-CA's CRL)
          └─ no_signing    (key usage keyEncipherment only)
-    commercial root "TEST Commercial Root CA" └─ commercial (an organisation)
+    commercial root "TEST Commercial Root CA" └─ commercial (the same department,
+                                                  as bought from a public CA)
+
+Signers for pyHanko: ``pki.signer("personal")`` (any Party attribute name).
 
 Certificates carry what pyHanko's validator needs to use an offline CRL: a
 CRL distribution point, authority/subject key identifiers, and the CRL has a
@@ -66,12 +70,15 @@ def _cert(subject, key, issuer, issuer_key, serial, ca=False, not_before=LONG_AG
                               critical=False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                    issuer_key.public_key()), critical=False))
-    sign = usage == "sign"
+    sign = usage in ("sign", "timestamp")
     builder = builder.add_extension(x509.KeyUsage(
         digital_signature=sign and not ca, content_commitment=sign and not ca,
         key_encipherment=usage == "encrypt", data_encipherment=False, key_agreement=False,
         key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False),
         critical=True)
+    if usage == "timestamp":       # RFC 3161: the only extended usage, critical
+        builder = builder.add_extension(x509.ExtendedKeyUsage(
+            [x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
     if crl and not ca:
         builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
             full_name=[x509.UniformResourceIdentifier(CRL_URL)], relative_name=None,
@@ -92,6 +99,7 @@ class PKI:
     commercial_root: Party
     commercial: Party
     crl: x509.CertificateRevocationList
+    tsa: Party = None
 
     @property
     def trust_roots_dir(self):
@@ -102,23 +110,35 @@ class PKI:
         return str(self.folder / "crls")
 
     def signer(self, who):
-        """A pyHanko signer for ``who`` (a Party attribute name)."""
-        from asn1crypto import keys as asn1_keys, x509 as asn1_x509
+        """A pyHanko signer for ``who`` (a Party attribute name: "personal",
+        "organisation", "expired", "revoked", "no_signing", "commercial")."""
         from pyhanko.sign import signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
-        party = getattr(self, who)
+        certs, key = self._asn1(getattr(self, who))
+        return signers.SimpleSigner(signing_cert=certs[0], signing_key=key,
+                                    cert_registry=SimpleCertificateStore.from_certs(certs[1:]))
+
+    def _asn1(self, party):
+        from asn1crypto import keys as asn1_keys, x509 as asn1_x509
         der_key = party.key.private_bytes(serialization.Encoding.DER,
                                           serialization.PrivateFormat.PKCS8,
                                           serialization.NoEncryption())
-        load = lambda c: asn1_x509.Certificate.load(  # noqa: E731
-            c.public_bytes(serialization.Encoding.DER))
-        return signers.SimpleSigner(
-            signing_cert=load(party.cert),
-            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-            cert_registry=SimpleCertificateStore.from_certs([load(c) for c in party.chain]))
+        certs = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+                 for c in [party.cert] + party.chain]
+        return certs, asn1_keys.PrivateKeyInfo.load(der_key)
+
+    def timestamper(self, at):
+        """A pyHanko time stamper for the test TSA (under the Government
+        sub-CA) whose tokens say ``at`` (an aware datetime)."""
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+        certs, key = self._asn1(self.tsa)
+        return DummyTimeStamper(tsa_cert=certs[0], tsa_key=key, certs_to_embed=certs[1:],
+                                fixed_dt=at)
 
 
 def build_pki(folder):
+    """Make the whole test PKI under ``folder`` and write the operator's
+    folders (``trust_roots_dir``, ``crl_dir``); returns a :class:`PKI`."""
     folder = Path(folder)
     root_key, sub_key, com_key = _key(), _key(), _key()
     root_name = _name("TEST Co quan chung thuc so chuyen dung Chinh phu (RootCA)",
@@ -135,7 +155,8 @@ def build_pki(folder):
 
     lao_cai = "Ủy ban nhân dân tỉnh Lào Cai"
     personal = leaf("personal", _name("Nguyễn Văn An", lao_cai, "CCCD:001080012345"), 100)
-    organisation = leaf("organisation", _name(lao_cai, lao_cai, "MNS:1234567"), 101)
+    department = "Sở Thông tin và Truyền thông"
+    organisation = leaf("organisation", _name(department, lao_cai, "MNS:1234567"), 101)
     expired = leaf("expired", _name("Trần Thị Bình", lao_cai, "CCCD:001090054321"), 102,
                    not_after=dt.datetime(2017, 1, 1, tzinfo=UTC))
     revoked = leaf("revoked", _name("Lê Văn Cường", lao_cai, "CMND:063012345"), 103)
@@ -146,11 +167,13 @@ def build_pki(folder):
                      _cert(com_name, com_key, com_name, com_key, 1, ca=True))
     com_leaf_key = _key()
     commercial = Party("commercial", com_leaf_key,
-                       _cert(_name(lao_cai, lao_cai, "MNS:1234567"), com_leaf_key, com_name,
+                       _cert(_name(department, lao_cai, "MNS:1234567"), com_leaf_key, com_name,
                              com_key, 200, crl=False), [com_root.cert])
+    tsa = leaf("tsa", _name("TEST Dich vu cap dau thoi gian", "Ban Co yeu Chinh phu (TEST)"),
+               105, usage="timestamp")
     crl = _crl(sub, [revoked.cert.serial_number])
     pki = PKI(folder, root, sub, personal, organisation, expired, revoked, no_signing,
-              com_root, commercial, crl)
+              com_root, commercial, crl, tsa)
     _write(pki)
     return pki
 

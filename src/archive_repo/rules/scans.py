@@ -68,7 +68,7 @@ def _uses_colour(obj):
     import pikepdf
     pil = pikepdf.PdfImage(obj).as_pil_image().convert("RGB")
     pil.thumbnail((300, 300))
-    pixels = list(pil.getdata())
+    pixels = _flat(pil)
     coloured = sum(1 for p in pixels if max(p) - min(p) > GREY_SPREAD)
     return coloured >= max(1, len(pixels) * COLOUR_SHARE)
 
@@ -121,3 +121,8 @@ def scan_colour(ctx):
 
 
 RULES = [scan_colour, scan_resolution]
+
+
+def _flat(image):
+    """The pixels as a list (Pillow 13 renamed getdata)."""
+    return list(getattr(image, "get_flattened_data", image.getdata)())

@@ -1,240 +1,384 @@
 """Reading and validating the signatures embedded in a PDF (pyHanko).
 
-One pass per document: each signature is validated cryptographically, its
-chain checked against the configured Government specialised-CA roots at its
-claimed signing time, revocation looked up in what the PDF embeds (DSS,
-Adobe revocation attribute) and in the CRLs the operator dropped into the CRL
-folder, and the changes made after it analysed (difference analysis).  The
-results land in :class:`SignatureFacts`; the rule modules judge them.
+One pass per document.  Each signature is validated by pyHanko against a
+ValidationContext built from the operator's folders — the Government
+specialised-CA roots (``policy.trust_roots_dir``) and the CRLs dropped into
+``policy.crl_dir`` — plus what the PDF itself carries (its DSS and the
+signature's Adobe revocation attribute), never fetching anything.  The
+chain is judged at the signature's time (timestamp token, else the signed
+``signingTime``, else ``/M``).  The results land in :class:`SignatureFacts`;
+the rule modules judge them.
 
-Revocation is asked twice when needed: first requiring revocation
-information (``hard-fail``); if the chain only fails for lack of it, the
-signature is validated again without, and its revocation is ``not_checked``
-— never silently "good".
+Revocation is "good" only when pyHanko could check it: a trusted verdict
+under ``soft-fail`` is re-checked under ``hard-fail`` (without the costly
+difference analysis); if that fails for lack of revocation data, the
+signature's revocation is ``not_checked`` — never silently "good".
+
+``ctx.facts['revisions']`` says, for every incremental update, which
+signature it adds and what pyHanko's difference analysis found changed
+compared with the revision before it (the per-revision view of what
+``modification_level`` sums up per signature).
 """
 import hashlib
 import io
 import logging
-from datetime import timezone
+from pathlib import Path
 
-from asn1crypto import crl as asn1_crl, x509 as asn1_x509
+from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
 
 from .model import SignatureFacts
 
 log = logging.getLogger(__name__)
 UID_OID = "0.9.2342.19200300.100.1.1"
+CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
+# pyHanko's ModificationLevel names that later updates may reach without
+# voiding an earlier signature (timestamps/DSS, new signatures in fields).
+ALLOWED_LEVELS = {"NONE", "LTA_UPDATES", "FORM_FILLING"}
 
 
-def _load_certs(folder):
-    from pathlib import Path
-    certs = []
+# -- the operator's trust material, loaded once per policy -------------------
+
+def _ders(data):
+    return [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+
+
+def _load(folder, parse, suffixes=None):
+    found = []
     for path in sorted(Path(folder).glob("*")) if folder else []:
-        if path.suffix.lower() not in (".pem", ".crt", ".cer", ".der"):
+        if not path.is_file() or (suffixes and path.suffix.lower() not in suffixes):
             continue
-        certs.extend(_parse_certs(path.read_bytes(), path.name))
-    return certs
-
-
-def _parse_certs(data, name):
-    from asn1crypto import pem
-    try:
-        if pem.detect(data):
-            return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
-        return [asn1_x509.Certificate.load(data)]
-    except Exception:  # a broken file in the folder must not stop deposits
-        log.warning("trust root %s could not be read", name)
-        return []
-
-
-def _load_crls(folder):
-    from pathlib import Path
-    from asn1crypto import pem
-    crls = []
-    for path in sorted(Path(folder).glob("*")) if folder else []:
-        data = path.read_bytes()
         try:
-            ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
-            crls.extend(asn1_crl.CertificateList.load(der) for der in ders)
-        except Exception:
-            log.warning("CRL %s could not be read", path.name)
-    return crls
+            found.extend(parse(der) for der in _ders(path.read_bytes()))
+        except Exception:       # one broken file must not stop every deposit
+            log.warning("%s could not be read", path)
+    return found
+
+
+def load_certs(folder):
+    """Every certificate (PEM, possibly several per file, or DER) in ``folder``."""
+    return _load(folder, asn1_x509.Certificate.load, CERT_SUFFIXES)
+
+
+_load_certs = load_certs    # the name the first tests used
 
 
 def trust_material(policy):
-    """(roots, crls), loaded once per policy."""
+    """``(roots, crls)`` from the policy's folders, cached in ``policy.cache``."""
     cached = policy.cache.get("trust")
     if cached is None:
-        cached = policy.cache["trust"] = (_load_certs(policy.trust_roots_dir),
-                                          _load_crls(policy.crl_dir))
+        cached = policy.cache["trust"] = (
+            load_certs(policy.trust_roots_dir),
+            _load(policy.crl_dir, asn1_crl.CertificateList.load))
     return cached
 
+
+# -- certificates as plain data ------------------------------------------------
 
 def fingerprint(cert):
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
-def describe_cert(cert):
-    uid = [str(attr["value"].native) for rdn in cert.subject.chosen for attr in rdn
-           if attr["type"].dotted == UID_OID]
-    try:
-        key_usage = sorted(cert.key_usage_value.native) if cert.key_usage_value else []
-    except Exception:
-        key_usage = []
-    return {
-        "subject": cert.subject.human_friendly,
-        "common_name": _cn(cert),
-        "issuer": cert.issuer.human_friendly,
-        "serial": format(cert.serial_number, "x"),
-        "not_before": cert.not_valid_before.isoformat(),
-        "not_after": cert.not_valid_after.isoformat(),
-        "sha256": fingerprint(cert),
-        "key_usage": key_usage,
-        "uid": uid,
-    }
+def uid_values(name):
+    """The UID attribute values of an X.509 name, matched by OID: libraries
+    print it as "UID", "User ID" or the bare OID."""
+    return [str(attr["value"].native) for rdn in name.chosen for attr in rdn
+            if attr["type"].dotted == UID_OID]
 
 
-def _cn(cert):
+def common_name(name):
     try:
-        return cert.subject.native.get("common_name") or ""
+        return name.native.get("common_name") or ""
     except Exception:
         return ""
 
 
-def _context(policy, moment, revocation_mode, extra_crls=(), extra_certs=()):
-    from pyhanko_certvalidator import ValidationContext
-    roots, crls = trust_material(policy)
-    return ValidationContext(trust_roots=roots, crls=list(crls) + list(extra_crls),
-                             other_certs=list(extra_certs), allow_fetching=False,
-                             revocation_mode=revocation_mode, moment=moment)
-
-
-def _embedded_revocation(reader):
-    """CRLs and certificates the PDF carries in its DSS."""
+def _key_usage(cert):
     try:
-        from pyhanko.sign.validation.dss import DocumentSecurityStore
+        return sorted(cert.key_usage_value.native) if cert.key_usage_value else []
+    except Exception:
+        return []
+
+
+def describe_cert(cert):
+    return {
+        "subject": cert.subject.human_friendly, "common_name": common_name(cert.subject),
+        "issuer": cert.issuer.human_friendly, "serial": format(cert.serial_number, "x"),
+        "not_before": cert.not_valid_before.isoformat(),
+        "not_after": cert.not_valid_after.isoformat(),
+        "sha256": fingerprint(cert), "key_usage": _key_usage(cert),
+        "uid": uid_values(cert.subject),
+    }
+
+
+# -- what the PDF carries ------------------------------------------------------
+
+def _dss_material(reader):
+    """(crls, ocsps, certs) from the document security store, if any."""
+    from asn1crypto import ocsp as asn1_ocsp
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    try:
         dss = DocumentSecurityStore.read_dss(reader)
+        return ([asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.crls],
+                [asn1_ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps],
+                list(dss.load_certs()))
+    except Exception:           # no DSS, or an unreadable one: nothing to add
+        return [], [], []
+
+
+def _adobe_revinfo(sig):
+    """(crls, ocsps) from the signed adbe-revocationInfoArchival attribute."""
+    from pyhanko.sign.general import find_unique_cms_attribute
+    try:
+        info = find_unique_cms_attribute(sig.signer_info["signed_attrs"],
+                                         "adobe_revocation_info_archival")
     except Exception:
         return [], []
-    return list(dss.crls), list(dss.certs.values())
+    return list(info["crl"] or []), list(info["ocsp"] or [])
 
 
-def _validate(embedded, policy, moment, mode, dss):
+def _signed_attr(sig, name):
+    from pyhanko.sign.general import find_unique_cms_attribute
+    try:
+        return find_unique_cms_attribute(sig.signer_info["signed_attrs"], name).native
+    except Exception:
+        return None
+
+
+def _token_time(sig):
+    """genTime of the signature timestamp token (unverified), or None."""
+    from pyhanko.sign.general import find_unique_cms_attribute
+    try:
+        token = find_unique_cms_attribute(sig.signer_info["unsigned_attrs"],
+                                          "signature_time_stamp_token")
+        content = token["content"]["encap_content_info"]["content"].parsed
+        return content["gen_time"].native
+    except Exception:
+        return None
+
+
+def claimed_time(sig):
+    """(moment, source) the signature claims, before any validation."""
+    for source, moment in (("timestamp", _token_time(sig)),
+                           ("signing_time", _signed_attr(sig, "signing_time")),
+                           ("pdf_M", sig.self_reported_timestamp)):
+        if moment is not None:
+            return moment, source
+    return None, None
+
+
+# -- validation ------------------------------------------------------------------
+
+def _context(policy, sig, dss, moment, mode):
+    from pyhanko_certvalidator import ValidationContext
+    roots, crls = trust_material(policy)
+    dss_crls, dss_ocsps, dss_certs = dss
+    adobe_crls, adobe_ocsps = _adobe_revinfo(sig)
+    return ValidationContext(
+        trust_roots=roots, crls=list(crls) + dss_crls + adobe_crls,
+        ocsps=dss_ocsps + adobe_ocsps, other_certs=dss_certs + list(sig.other_embedded_certs),
+        allow_fetching=False, revocation_mode=mode, moment=moment)
+
+
+def _validate(sig, policy, dss, moment, mode, skip_diff=False):
     from pyhanko.sign.validation import validate_pdf_signature
-    crls, certs = dss
-    context = _context(policy, moment, mode, crls, certs)
-    return validate_pdf_signature(embedded, context)
+    return validate_pdf_signature(sig, _context(policy, sig, dss, moment, mode),
+                                  skip_diff=skip_diff)
 
 
-def _status(embedded, policy, moment, dss):
-    """(status, revocation): validate requiring revocation info, then, if
-    that was all that failed, without it."""
-    strict = _validate(embedded, policy, moment, "hard-fail", dss)
-    if strict.trusted:
-        return strict, "good"
-    if strict.revocation_details is not None:
-        return strict, "revoked"
-    lenient = _validate(embedded, policy, moment, "soft-fail", dss)
-    return lenient, "not_checked"
+def _revocation(sig, policy, dss, moment, status):
+    if status.revocation_details is not None:
+        return "revoked"
+    if not status.trusted:
+        return "not_checked"
+    strict = _validate(sig, policy, dss, moment, "hard-fail", skip_diff=True)
+    return "good" if strict.trusted else "not_checked"
 
+
+def chain_to_roots(cert, policy, other_certs=()):
+    """The path from ``cert`` up to one of the policy's trust roots, root
+    first, as plain data — or ``[]`` when no configured root is above it.
+    The path's validity (expiry, key usage, revocation) is not judged here:
+    other rules do that."""
+    from pyhanko_certvalidator import ValidationContext
+    context = ValidationContext(trust_roots=trust_material(policy)[0],
+                                other_certs=list(other_certs), allow_fetching=False)
+    try:
+        paths = context.path_builder.build_paths(cert)
+    except Exception:           # PathBuildingError: no configured root above it
+        return []
+    return [describe_cert(c) for c in paths[0].iter_certs(include_root=True)] if paths else []
+
+
+def _chain(sig, dss, policy):
+    return chain_to_roots(sig.signer_cert, policy, dss[2] + list(sig.other_embedded_certs))
+
+
+def _diff_problems(status):
+    diff = status.diff_result
+    if diff is None or status.modification_level is None \
+            or status.modification_level.name in ALLOWED_LEVELS:
+        return []
+    if isinstance(diff, Exception):
+        return ["Thay đổi đáng ngờ sau khi ký: %s" % str(diff)[:300]]
+    return ["Các trường bị thay đổi sau khi ký: %s" % ", ".join(sorted(diff.changed_form_fields))]
+
+
+# -- putting it together ---------------------------------------------------------
 
 def widgets(pdf):
-    """Signature widgets by field name: ``{name: (page index, rect, annot)}``
+    """Signature widgets by field name: ``{name: (page index, rect, annot)}``,
     read with pikepdf (the widget's /T, or its parent field's)."""
     found = {}
-    if pdf is None:
-        return found
-    for index, page in enumerate(pdf.pages):
+    for index, page in enumerate(pdf.pages if pdf is not None else []):
         for annot in page.obj.get("/Annots") or []:
-            if annot.get("/Subtype") != "/Widget":
-                continue
             field = annot if "/T" in annot else annot.get("/Parent")
-            if field is None or field.get("/FT", annot.get("/FT")) != "/Sig":
+            if annot.get("/Subtype") != "/Widget" or field is None \
+                    or field.get("/FT", annot.get("/FT")) != "/Sig":
                 continue
-            rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
-            rect = [min(rect[0], rect[2]), min(rect[1], rect[3]),
-                    max(rect[0], rect[2]), max(rect[1], rect[3])]
+            x1, y1, x2, y2 = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+            rect = [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
             found[str(field.get("/T"))] = (index, rect, annot)
     return found
 
 
-def _signed_at(status, embedded):
-    ts = getattr(status, "timestamp_validity", None)
-    if ts is not None and getattr(ts, "valid", False):
+def _placement(placed, name, pdf):
+    """(page, rect, appearance facts) of the field's widget; the colours are
+    added by the appearance rules, which need them."""
+    from .appearance import _images
+    page, rect, annot = placed.get(name, (None, None, None))
+    if rect is None or (rect[2] - rect[0]) * (rect[3] - rect[1]) <= 0:
+        return None, None, {}       # an invisible signature
+    box = [float(v) for v in pdf.pages[page].mediabox]
+    normal = (annot.get("/AP") or {}).get("/N")
+    return page, rect, {"page_size": [box[2] - box[0], box[3] - box[1]],
+                        "images": sum(1 for _ in _images(normal))}
+
+
+def _signed_at(sig, status):
+    """(moment, source): a trusted timestamp token's time, else the signed
+    ``signingTime`` attribute, else the signature dictionary's ``/M``."""
+    ts = status.timestamp_validity
+    # A token counts only from a TSA that chains to a configured root.
+    if ts is not None and ts.intact and ts.valid and ts.trusted:
         return ts.timestamp, "timestamp"
-    if status.signer_reported_dt is not None:
-        return status.signer_reported_dt, "signing_time"
-    return embedded.self_reported_timestamp, "pdf_M"
+    for source, moment in (("signing_time", _signed_attr(sig, "signing_time")),
+                           ("pdf_M", sig.self_reported_timestamp)):
+        if moment is not None:
+            return moment, source
+    return None, None
 
 
-def _diff_summary(status):
-    diff = getattr(status, "diff_result", None)
-    if diff is None:
-        return ""
-    changed = getattr(diff, "changed_form_fields", None)
-    return "; ".join(sorted(changed)) if changed else type(diff).__name__
-
-
-def facts_for(embedded, policy, revision, dss, placed):
-    cert = embedded.signer_cert
-    claimed = embedded.self_reported_timestamp
-    status, revocation = _status(embedded, policy, claimed, dss)
-    signed_at, source = _signed_at(status, embedded)
-    page, rect, _ = placed.get(embedded.field_name, (None, None, None))
-    if rect is not None and (rect[2] - rect[0]) * (rect[3] - rect[1]) <= 0:
-        page, rect = None, None       # an invisible signature
-    path = status.validation_path
-    chain = [describe_cert(c) for c in path.iter_certs(include_root=True)] if path else []
+def signature_facts(sig, policy, dss, placed, pdf):
+    """SignatureFacts for one embedded signature."""
+    moment, _ = claimed_time(sig)
+    status = _validate(sig, policy, dss, moment, "soft-fail")
+    signed_at, source = _signed_at(sig, status)
+    page, rect, appearance = _placement(placed, sig.field_name, pdf)
+    level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
-        field=embedded.field_name, signer=_cn(cert),
-        signed_at=signed_at.astimezone(timezone.utc) if signed_at else None,
-        signed_at_source=source, intact=bool(status.intact), valid=bool(status.valid),
-        trusted=bool(status.trusted),
-        trust_detail=str(status.trust_problem_indic or "") if not status.trusted else "",
-        revocation=revocation,
-        modification_level=status.modification_level.name if status.modification_level else "",
-        coverage=status.coverage.name if status.coverage else "",
-        covers_whole_document=bool(status.coverage and status.coverage.name == "ENTIRE_FILE"),
-        revision=revision, certificate=describe_cert(cert), chain=chain, page=page, rect=rect,
-        problems=[p for p in [_diff_summary(status)] if p and status.modification_level
-                  and status.modification_level.name not in ("NONE", "LTA_UPDATES",
-                                                              "FORM_FILLING")],
-    ) , status
+        field=sig.field_name, signer=common_name(sig.signer_cert.subject),
+        signed_at=signed_at, signed_at_source=source, intact=bool(status.intact),
+        valid=bool(status.valid), trusted=bool(status.trusted),
+        trust_detail="" if status.trusted else str(status.trust_problem_indic or ""),
+        revocation=_revocation(sig, policy, dss, moment, status),
+        modification_level=level.name if level else "", coverage=coverage.name if coverage else "",
+        covers_whole_document=bool(coverage and coverage.name == "ENTIRE_FILE"),
+        revision=sig.signed_revision, certificate=describe_cert(sig.signer_cert),
+        chain=_chain(sig, dss, policy), page=page, rect=rect, appearance=appearance,
+        problems=_diff_problems(status))
+
+
+def timestamp_facts(sig, policy, dss, placed, pdf):
+    """SignatureFacts for a document timestamp (PAdES-LTA): the TSA's
+    signature over the revision, role ``timestamp``."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    moment, _ = claimed_time(sig)
+    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, None, "soft-fail"))
+    level, coverage = status.modification_level, status.coverage
+    return SignatureFacts(
+        field=str(sig.field_name), role="timestamp", role_rule="doc-timestamp",
+        signer=common_name(sig.signer_cert.subject), signed_at=status.timestamp,
+        signed_at_source="timestamp", intact=bool(status.intact), valid=bool(status.valid),
+        trusted=bool(status.trusted), modification_level=level.name if level else "",
+        coverage=coverage.name if coverage else "",
+        covers_whole_document=bool(coverage and coverage.name == "ENTIRE_FILE"),
+        revision=sig.signed_revision, certificate=describe_cert(sig.signer_cert),
+        problems=_diff_problems(status))
+
+
+FACTS_BY_TYPE = {"/Sig": signature_facts, "/DocTimeStamp": timestamp_facts}
+
+
+def _safe_facts(sig, policy, dss, placed, pdf):
+    try:
+        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf)
+    except Exception as exc:    # a malformed signature is a fact, not a crash
+        log.info("signature %s could not be validated: %s", sig.field_name, exc)
+        return SignatureFacts(field=str(sig.field_name), revision=sig.signed_revision,
+                              problems=["Không kiểm tra được chữ ký: %s" % str(exc)[:200]])
+
+
+def open_reader(path):
+    """(pyHanko reader, None) or (None, problem in Vietnamese)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        reader = PdfFileReader(io.BytesIO(Path(path).read_bytes()), strict=False)
+        if reader.encrypted and not _decrypts(reader):
+            return None, "Tệp PDF bị mã hóa: không kiểm tra được chữ ký số."
+        reader.embedded_signatures      # parses the form tree: fail here, not later
+        return reader, None
+    except Exception as exc:
+        return None, "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
+
+
+def _decrypts(reader):
+    try:       # documents "encrypted" with an empty password open for anyone
+        return reader.decrypt(b"").name != "FAILED"
+    except Exception:
+        return False
 
 
 def read_signatures(ctx):
-    """Every signature of the document at ``ctx.path`` as SignatureFacts, in
-    signing order; pyHanko's statuses are kept in ``ctx.facts['status']``."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    with open(ctx.path, "rb") as f:
-        data = f.read()
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)
-    except Exception as exc:
-        ctx.facts["signature_read_error"] = str(exc)[:300]
+    """Every signature of the PDF at ``ctx.path`` as SignatureFacts, in
+    signing order.  Problems that stop reading go to
+    ``ctx.facts['signature_problems']``; revisions to ``ctx.facts['revisions']``."""
+    reader, problem = open_reader(ctx.path)
+    ctx.facts["signature_problems"] = [problem] if problem else []
+    ctx.facts["revisions"] = []
+    if reader is None:
         return []
-    dss = _embedded_revocation(reader)
-    placed = ctx.facts.setdefault("widgets", widgets(ctx.pdf))
-    found, statuses = [], {}
-    for revision, sig in enumerate(embedded, 1):
-        try:
-            facts, status = facts_for(sig, ctx.policy, revision, dss, placed)
-        except Exception as exc:
-            log.info("signature %s could not be validated: %s", sig.field_name, exc)
-            facts, status = SignatureFacts(field=sig.field_name, revision=revision,
-                                           problems=["unreadable: %s" % str(exc)[:200]]), None
-        found.append(facts)
-        statuses[facts.field] = status
-    ctx.facts["status"] = statuses
-    ctx.facts["revisions"] = _revisions(reader, embedded)
+    placed = ctx.facts["widgets"] = widgets(ctx.pdf)
+    dss = _dss_material(reader)
+    embedded = list(reader.embedded_signatures)
+    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf) for sig in embedded]
+    ctx.facts["revisions"] = revisions(reader, embedded)
     return found
 
 
-def _revisions(reader, embedded):
-    """What each incremental update after the first signature changed."""
-    total = reader.xrefs.total_revisions
-    signed = {sig.signed_revision: sig.field_name for sig in embedded}
+# -- which revision changed what -------------------------------------------------
+
+def _revision_diff(reader, revision):
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+    try:
+        diff = DEFAULT_DIFF_POLICY.apply(old=reader.get_historical_resolver(revision - 1),
+                                         new=reader.get_historical_resolver(revision))
+    except Exception as exc:    # SuspiciousModification and its relatives
+        return {"modification_level": "OTHER", "changed_fields": [],
+                "problem": str(exc)[:300]}
+    return {"modification_level": diff.modification_level.name,
+            "changed_fields": sorted(diff.changed_form_fields), "problem": None}
+
+
+def revisions(reader, embedded):
+    """One entry per revision: what it signs and, after the first signature,
+    what it changed compared with the revision before."""
+    signs = {sig.signed_revision: (sig.field_name, sig.sig_object_type[1:]) for sig in embedded}
+    first = min(signs, default=None)
     out = []
-    for rev in range(total):
-        out.append({"revision": rev, "signs": signed.get(rev)})
+    for rev in range(reader.xrefs.total_revisions):
+        entry = {"revision": rev, "signs": signs.get(rev, (None,))[0],
+                 "kind": signs.get(rev, (None, None))[1]}
+        if first is not None and rev > first:
+            entry.update(_revision_diff(reader, rev))
+        out.append(entry)
     return out
