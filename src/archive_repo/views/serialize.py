@@ -39,7 +39,12 @@ def record_json(request, record, with_history=True):
         "legal_status": report.get("legal_status", "reference_only"),
         "legal_status_reasons": report.get("legal_status_reasons", []),
         "checks": report.get("checks", []),
-        "signatures": report.get("signatures", []),
+        # document timestamps prove time, not authorship: the contract's
+        # signature roles are personal/organisation/urgency/unknown
+        "signatures": [sig for sig in report.get("signatures", [])
+                       if sig.get("role") != "timestamp"],
+        "timestamps": [sig for sig in report.get("signatures", [])
+                       if sig.get("role") == "timestamp"],
         "flags": report.get("flags", {}),
         "report": {"made_at": report.get("made_at"),
                    "engine_version": report.get("engine_version"),
