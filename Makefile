@@ -23,7 +23,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -55,6 +55,10 @@ test: install-test system-deps
 
 bench: install-test
 	$(BIN)/python bench/deposit.py
+	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/workflow.py
+	$(BIN)/python bench/dav.py
+	$(BIN)/python bench/search.py --n 5000
 
 clean:
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,50 @@
+"""Read-only WebDAV (class 1) over the records tree, and the change feed
+connectors sync from (issue 6; CONTRACT ``/dav/…``).
+
+    tree.py      the DAV namespace: nodes, path resolution (NFC)
+    records.py   archive → agency → year → record → versions collections
+    files.py     document.pdf (blob) and files generated from metadata
+    propfind.py  PROPFIND body parsing and the streamed multistatus
+    stream.py    bodies read from a connection of their own
+    listing.py   GET on a collection (HTML index)
+    changes.py   the persistent, ordered change log
+    views.py     HTTP
+
+Endpoints (connector and archivist tokens; Bearer, or Basic with the token
+as password):
+
+* ``OPTIONS /dav/…`` and ``OPTIONS /`` — ``DAV: 1``, ``Allow``; no token needed.
+* ``PROPFIND /dav/…`` — ``Depth: 0`` or ``1``; ``infinity`` or no Depth →
+  403 with ``DAV:propfind-finite-depth``.  allprop (also an empty body),
+  propname, named props: DAV ``resourcetype``, ``displayname``,
+  ``getcontentlength``, ``getcontenttype``, ``getlastmodified``,
+  ``creationdate``, ``getetag`` (``"sha256:…"``) and, in the namespace
+  ``urn:x-archive-repo:lao-cai:dav:1``: ``register-number``, ``notation``,
+  ``issued-on``, ``agency``, ``legal-status``, ``recalled``, ``version``,
+  ``sha256``, ``reason``, ``record-count`` (years), ``change-cursor`` (root).
+* ``GET``/``HEAD /dav/…`` — files with ETag, Last-Modified, Range and
+  conditional requests; collections give an HTML index.
+* any other method — 405 ``read_only`` with ``Allow``.
+* ``GET /dav/changes?since=N[&limit=L]`` — the change feed (changes.py):
+  ``{"since", "cursor", "head", "more", "changes": [{"seq", "at", "what",
+  "path", "version", "url", "dav_url"}]}``, oldest first; ``what`` is
+  ``added`` or the RecordModified kind (``version``, ``recall``,
+  ``delivery``, …).  Store ``cursor`` and ask again with ``since=cursor``
+  until ``more`` is false.  A first sync reads ``head`` (PROPFIND the root
+  for ``change-cursor``, or ``since=0``), copies the tree, then follows the
+  feed from that head.  ``since`` above ``head`` → 409 ``cursor_ahead``.
+"""
+from ..events import RecordAdded, RecordModified
+from . import changes
+
+
+def includeme(config):
+    config.add_route("dav_changes", "/dav/changes")
+    config.add_route("dav_top", "/dav")
+    config.add_route("dav", "/dav/*subpath")
+    config.add_subscriber(changes.on_record_added, RecordAdded)
+    config.add_subscriber(changes.on_record_modified, RecordModified)
+    hooks = getattr(config.registry, "startup_hooks", None)
+    if hooks is None:
+        hooks = config.registry.startup_hooks = []
+    hooks.append(changes.startup_hook)

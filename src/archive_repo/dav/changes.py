@@ -1,0 +1,143 @@
+"""The change feed: an ordered, persistent log of what happened to records,
+for connectors that sync incrementally ("what changed since change N?").
+
+Every ``RecordAdded`` / ``RecordModified`` appends one entry *in the
+transaction that made the change*, so an entry exists exactly when its
+change committed.
+
+Ordering rule (why a reader never misses an entry): an entry's number is
+the log's highest number + 1, inserted into an ``LOBTree``.  Two concurrent
+transactions that pick the same number insert the same key into the same
+bucket; BTrees refuse to merge that (ConflictError) and pyramid_retry
+replays one of them, which then takes the next number.  So a transaction
+can only commit number n+1 after number n has committed: numbers become
+visible in order, without gaps that fill in later.  A connector that keeps
+the last number it processed (its cursor) and asks for "> cursor" sees
+every change once.  The price is that concurrent changes to *any* records
+conflict on this log and one is retried — cheap at a province's volume.
+
+The log lives in the records database (under its own key in the ZODB
+root), so it survives restarts and is backed up with the records.
+"""
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+import transaction
+
+from .. import timeutil
+from . import summaries
+
+LOG_KEY = "archive_repo.dav.changes"
+MAX_LIMIT = 5000
+
+
+class Change:
+    """One entry, as read back (entries are stored as plain tuples)."""
+
+    __slots__ = ("seq", "at", "path", "what", "version")
+
+    def __init__(self, seq, stored):
+        self.seq = seq
+        self.at, self.path, self.what, self.version = stored
+
+
+class ChangeLog(Persistent):
+    """``entries``: number → (at, record path, what, version number);
+    ``latest``: record path → number of its newest entry;
+    ``summaries``: what listings show of each record (summaries.py)."""
+
+    def __init__(self):
+        self.entries = LOBTree()
+        self.latest = OOBTree()
+        self.summaries = summaries.new_index()
+
+    def head(self):
+        """The newest change number (0 when empty)."""
+        try:
+            return self.entries.maxKey()
+        except ValueError:
+            return 0
+
+    def append(self, path, what, at, version=None):
+        seq = self.head() + 1
+        self.entries[seq] = (at, path, what, version)
+        self.latest[path] = seq
+        return seq
+
+    def since(self, cursor, limit):
+        """Up to ``limit`` changes numbered above ``cursor``, oldest first,
+        and whether more follow."""
+        found = []
+        for seq, stored in self.entries.items(cursor + 1):
+            if len(found) == limit:
+                return found, True
+            found.append(Change(seq, stored))
+        return found, False
+
+    def modified_at(self, path):
+        """When ``path`` last changed according to the log, or None."""
+        seq = self.latest.get(path)
+        return self.entries[seq][0] if seq is not None else None
+
+
+def get_log(conn):
+    return conn.root().get(LOG_KEY)
+
+
+def ensure_log(conn):
+    log = get_log(conn)
+    if log is None:
+        log = conn.root()[LOG_KEY] = ChangeLog()
+        backfill(log, conn)
+    return log
+
+
+def backfill(log, conn):
+    """Records deposited before the log existed enter it once, oldest
+    first, as ``added`` — so a connector starting at 0 sees everything."""
+    from ..resources import get_root
+    found = [(record.deposited_at, record.path, record)
+             for agency in get_root(conn).agencies.values()
+             for year in agency.values()
+             for record in year.values() if record.current is not None]
+    for at, path, record in sorted(found, key=lambda item: item[:2]):
+        log.append(path, "added", at, record.current.number)
+        summaries.store(log.summaries, record, at)
+
+
+def _jar(resource):
+    """The connection of the nearest stored ancestor (a new record has none
+    of its own until commit)."""
+    while resource is not None:
+        if getattr(resource, "_p_jar", None) is not None:
+            return resource._p_jar
+        resource = getattr(resource, "__parent__", None)
+    raise RuntimeError("record is not attached to the database")
+
+
+def note(record, what):
+    at = timeutil.now()
+    log = ensure_log(_jar(record))
+    seq = log.append(record.path, what, at, record.current.number)
+    summaries.store(log.summaries, record, max(at, record.current.deposited_at))
+    return seq
+
+
+def on_record_added(event):
+    note(event.record, "added")
+
+
+def on_record_modified(event):
+    note(event.record, event.info.get("what") or "modified")
+
+
+def startup_hook(registry):
+    """Create (and backfill) the log when the app starts."""
+    db = registry._zodb_databases[""]
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            ensure_log(conn)
+    finally:
+        conn.close()

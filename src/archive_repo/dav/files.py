@@ -1,0 +1,143 @@
+"""File nodes: a version's PDF (bytes in a blob, properties from the
+version's pickle) and small files generated from stored metadata
+(metadata.json, metadata.xml, validation.json, recall.json, register
+entries).  A generated file is rendered once per node, so its length and
+ETag (SHA-256 of the bytes) are exactly what a GET returns."""
+import hashlib
+import json
+
+from .tree import Node, nfc
+
+JSON_TYPE = "application/json; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
+RESERVED = ("validation.json",)
+
+
+def pdf_name(version):
+    """The name the clerk deposited the file with, made safe for a path
+    segment; ``document.pdf`` when there is none."""
+    name = (version.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or name in RESERVED or name.startswith("."):
+        return "document.pdf"
+    return nfc(name)
+
+
+class PdfNode(Node):
+    content_type = "application/pdf"
+
+    def __init__(self, site, parent, name, version):
+        super().__init__(site, parent, name)
+        self.version = version
+        self.record = parent.record
+
+    def modified(self):
+        return self.version.deposited_at
+
+    created = modified
+
+    def length(self):
+        return self.version.size
+
+    def etag(self):
+        return '"sha256:%s"' % self.version.sha256
+
+    def extra(self):
+        return {"sha256": self.version.sha256, "version": str(self.version.number)}
+
+
+class GeneratedNode(Node):
+    """A file whose bytes ``render()`` makes from stored metadata."""
+
+    def __init__(self, site, parent, name, content_type, render, modified):
+        super().__init__(site, parent, name)
+        self.content_type = content_type
+        self._render = render
+        self._modified = modified
+        self._body = None
+
+    def body(self):
+        if self._body is None:
+            self._body = self._render()
+        return self._body
+
+    def modified(self):
+        return self._modified
+
+    created = modified
+
+    def length(self):
+        return len(self.body())
+
+    def etag(self):
+        return '"sha256:%s"' % hashlib.sha256(self.body()).hexdigest()
+
+
+def dump_json(data):
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def _metadata_json(node):
+    from ..views.serialize import record_json
+    return dump_json(record_json(node.site.request, node.record, with_history=False))
+
+
+def _edxml_header():
+    """The edXML header builder of archive_repo.edxml, or None while that
+    package is absent."""
+    try:
+        from ..edxml.build import message_header
+    except ImportError:
+        return None
+    return message_header
+
+
+def _metadata_xml(node, build):
+    from lxml import etree
+    agencies = node.site.root.agencies
+
+    def organ_name(code):
+        agency = agencies.get(code)
+        return agency.name if agency is not None and agency.name else code
+    return etree.tostring(build(node.record, organ_name), xml_declaration=True,
+                          encoding="utf-8", pretty_print=True)
+
+
+def validation_node(parent, version):
+    def render():
+        return dump_json({"version": version.number, "report": version.report,
+                          "revalidations": list(version.reports)})
+    return GeneratedNode(parent.site, parent, "validation.json", JSON_TYPE, render,
+                         version.deposited_at)
+
+
+def generated_for(node):
+    """Name → factory of the generated files of a record node."""
+    from .records import record_modified
+    record, site = node.record, node.site
+    when = record_modified(site, record)
+
+    def make(name, content_type, render):
+        return lambda: GeneratedNode(site, node, name, content_type, render, when)
+    found = {"metadata.json": make("metadata.json", JSON_TYPE, lambda: _metadata_json(node))}
+    build = _edxml_header()
+    if build is not None:
+        found["metadata.xml"] = make("metadata.xml", XML_TYPE,
+                                     lambda: _metadata_xml(node, build))
+    found["validation.json"] = lambda: validation_node(node, record.current)
+    if record.recall is not None:
+        found["recall.json"] = make("recall.json", JSON_TYPE,
+                                    lambda: dump_json(_as_json(record.recall)))
+    return found
+
+
+def _as_json(item):
+    return item.as_json() if hasattr(item, "as_json") else item
+
+
+class JsonEntryNode(GeneratedNode):
+    """A leaf of a named register (``as_json()``), e.g. an incoming entry."""
+
+    def __init__(self, site, parent, name, entry):
+        moment = getattr(entry, "cancelled_at", None) or getattr(entry, "received_at", None)
+        super().__init__(site, parent, name, JSON_TYPE,
+                         lambda: dump_json(entry.as_json()), moment)

@@ -1,0 +1,186 @@
+"""Collection nodes of the records tree: archive → agency → year → record
+→ versions → version (see tree.py for the map)."""
+from .tree import ROOT_TITLE, Collection, NamedFolderNode, nfc
+from . import files
+from .summaries import Summary, of_record, year_summaries
+
+
+def record_modified(site, record):
+    """The newest of the current version's deposit and the record's last
+    logged change (recall, delivery state…)."""
+    moment = record.current.deposited_at
+    logged = site.log.modified_at(record.path) if site.log is not None else None
+    return max(moment, logged) if logged is not None else moment
+
+
+class RootNode(Collection):
+    def __init__(self, site):
+        super().__init__(site, None, "")
+
+    def displayname(self):
+        return ROOT_TITLE
+
+    def child(self, name):
+        return AgencyNode(self.site, self, self.site.root.agencies[name])
+
+    def children(self):
+        return (AgencyNode(self.site, self, agency)
+                for agency in self.site.root.agencies.values())
+
+    def extra(self):
+        log = self.site.log
+        return {"change-cursor": str(log.head() if log is not None else 0)}
+
+
+class AgencyNode(Collection):
+    def __init__(self, site, parent, agency):
+        super().__init__(site, parent, agency.code)
+        self.agency = agency
+
+    def displayname(self):
+        return self.agency.name or self.agency.code
+
+    def child(self, name):
+        if name.isdigit():
+            return YearNode(self.site, self, self.agency.data[int(name)])
+        for key, folder in self.agency.named.items():
+            if nfc(key) == name and not key.startswith("_"):
+                return NamedFolderNode(self.site, self, key, folder)
+        raise KeyError(name)
+
+    def children(self):
+        for year in self.agency.values():
+            yield YearNode(self.site, self, year)
+        for key, folder in self.agency.named.items():
+            if not key.startswith("_"):  # internal (e.g. workflow's _outbox)
+                yield NamedFolderNode(self.site, self, key, folder)
+
+    def extra(self):
+        return {"agency": self.agency.code}
+
+
+class YearNode(Collection):
+    def __init__(self, site, parent, year):
+        super().__init__(site, parent, str(year.year))
+        self.year = year
+
+    def displayname(self):
+        return "Năm %s" % self.name
+
+    def child(self, name):
+        return RecordNode(self.site, self, self.year[name])
+
+    def children(self):
+        # items() walks the IOBTree bucket by bucket and hands out record
+        # ghosts; with a stored summary the record itself is never loaded
+        log = self.site.log
+        stored = year_summaries(log.summaries if log else None,
+                                self.year.agency_code, self.year.year)
+        for number, record in self.year.data.items():
+            found = stored.get(number) if stored is not None else None
+            yield RecordNode(self.site, self, record, number,
+                             Summary(found) if found is not None else None)
+
+    def names(self):
+        return (str(number) for number in self.year.keys())
+
+    def extra(self):
+        return {"record-count": str(len(self.year))}
+
+
+class RecordNode(Collection):
+    def __init__(self, site, parent, record, number=None, summary=None):
+        super().__init__(site, parent, str(number or record.number))
+        self.record = record
+        self._summary = summary
+
+    @property
+    def summary(self):
+        if self._summary is None:
+            self._summary = of_record(self.record, record_modified(self.site, self.record))
+        return self._summary
+
+    def displayname(self):
+        summary = self.summary
+        label = "%s/%s" % (self.name, summary.notation or "")
+        return "%s: %s" % (label, summary.subject) if summary.subject else label
+
+    def modified(self):
+        return self.summary.modified
+
+    def created(self):
+        return self.summary.created
+
+    def _members(self):
+        record = self.record
+        found = {"document.pdf": lambda: files.PdfNode(
+                     self.site, self, "document.pdf", record.current),
+                 "versions": lambda: VersionsNode(self.site, self, record)}
+        found.update(files.generated_for(self))
+        return found
+
+    def child(self, name):
+        return self._members()[name]()
+
+    def children(self):
+        return (make() for make in self._members().values())
+
+    def extra(self):
+        summary = self.summary
+        return {"register-number": self.name,
+                "notation": summary.notation or "",
+                "issued-on": summary.issued_on or "",
+                "agency": summary.agency,
+                "legal-status": summary.legal_status,
+                "recalled": "true" if summary.recalled else "false",
+                "version": str(summary.version)}
+
+
+class VersionsNode(Collection):
+    def __init__(self, site, parent, record):
+        super().__init__(site, parent, "versions")
+        self.record = record
+
+    def displayname(self):
+        return "Các phiên bản"
+
+    def child(self, name):
+        if not (name.isdigit() and 1 <= int(name) <= len(self.record.versions)):
+            raise KeyError(name)
+        return VersionNode(self.site, self, self.record.versions[int(name) - 1])
+
+    def children(self):
+        return (VersionNode(self.site, self, v) for v in self.record.versions)
+
+
+class VersionNode(Collection):
+    def __init__(self, site, parent, version):
+        super().__init__(site, parent, str(version.number))
+        self.version = version
+        self.record = parent.record
+
+    def displayname(self):
+        return "Phiên bản %s" % self.name
+
+    def modified(self):
+        return self.version.deposited_at
+
+    created = modified
+
+    def _members(self):
+        pdf = files.pdf_name(self.version)
+        return {pdf: lambda: files.PdfNode(self.site, self, pdf, self.version),
+                "validation.json": lambda: files.validation_node(self, self.version)}
+
+    def child(self, name):
+        members = self._members()
+        if name == "document.pdf" and name not in members:
+            # unlisted alias: the path the HTTP API uses
+            return files.PdfNode(self.site, self, name, self.version)
+        return members[name]()
+
+    def children(self):
+        return (make() for make in self._members().values())
+
+    def extra(self):
+        return {"version": self.name, "reason": self.version.reason or ""}

@@ -1,0 +1,59 @@
+"""What a year's listing shows of each record, kept beside the change log.
+
+A record's properties live in three pickles (the record, its version list,
+the current version): listing a 10 000-record year from them costs 30 000
+object loads, 1.4× the time wsgidav takes to list 10 000 folders from
+disk.  So the change-log subscriber also keeps, per year, an IOBTree of
+small tuples (``FIELDS``) written in the transaction of each change —
+a Depth 1 PROPFIND of a year then reads about one bucket per 60 records.
+bench/dav.py, 10 000 records, median of 3: from the pickles 2.09 s vs
+wsgidav 1.46 s (1.43×); from the summaries 0.68 s vs 1.85 s (0.37×).  A record without a summary (made before this
+existed and not yet backfilled) is read from its pickles instead.
+
+Every field derives from state whose changes fire RecordAdded or
+RecordModified (deposit, new version, recall, import); the legal status
+is the deposit report's, which re-validation never replaces.
+"""
+from BTrees.IOBTree import IOBTree
+from BTrees.OOBTree import OOBTree
+
+FIELDS = ("modified", "created", "version", "legal_status", "recalled",
+          "notation", "subject", "issued_on", "agency")
+
+
+class Summary:
+    """Read access to a stored tuple, or to a record directly."""
+
+    __slots__ = FIELDS
+
+    def __init__(self, values):
+        for name, value in zip(FIELDS, values):
+            setattr(self, name, value)
+
+
+def summarize(record, modified):
+    meta = record.metadata
+    return (modified, record.deposited_at, record.current.number, record.legal_status,
+            record.recalled, meta.get("notation"), meta.get("subject"),
+            meta.get("issued_on"), record.agency_code)
+
+
+def of_record(record, modified):
+    return Summary(summarize(record, modified))
+
+
+def store(index, record, modified):
+    key = (record.agency_code, record.year)
+    year = index.get(key)
+    if year is None:
+        year = index[key] = IOBTree()
+    year[record.number] = summarize(record, modified)
+
+
+def new_index():
+    return OOBTree()
+
+
+def year_summaries(index, agency_code, year):
+    """The year's IOBTree of summaries, or None."""
+    return index.get((agency_code, year)) if index is not None else None
