@@ -185,13 +185,19 @@ def _validate(sig, policy, dss, moment, mode, skip_diff=False):
                                   skip_diff=skip_diff)
 
 
-def _revocation(sig, policy, dss, moment, status):
-    if status.revocation_details is not None:
-        return "revoked"
-    if not status.trusted:
-        return "not_checked"
-    strict = _validate(sig, policy, dss, moment, "hard-fail", skip_diff=True)
-    return "good" if strict.trusted else "not_checked"
+def _statuses(sig, policy, dss, moment):
+    """``(full status, trust status, revocation)``.  One validation that
+    requires revocation data — enough in the usual case, where the operator's
+    CRLs or the PDF's DSS answer; only when it fails without a revocation
+    verdict, a second, cheaper one (no difference analysis) that does not
+    require it gives the chain's verdict, and revocation is "not_checked"."""
+    strict = _validate(sig, policy, dss, moment, "hard-fail")
+    if strict.trusted:
+        return strict, strict, "good"
+    if strict.revocation_details is not None:
+        return strict, strict, "revoked"
+    lenient = _validate(sig, policy, dss, moment, "soft-fail", skip_diff=True)
+    return strict, lenient, "not_checked"
 
 
 def chain_to_roots(cert, policy, other_certs=()):
@@ -207,6 +213,12 @@ def chain_to_roots(cert, policy, other_certs=()):
     except Exception:           # PathBuildingError: no configured root above it
         return []
     return [describe_cert(c) for c in paths[0].iter_certs(include_root=True)] if paths else []
+
+
+def _trusted_chain(status):
+    """The path pyHanko validated, root first (no second path search)."""
+    path = status.validation_path if status.trusted else None
+    return [describe_cert(c) for c in path.iter_certs(include_root=True)] if path else []
 
 
 def _chain(sig, dss, policy):
@@ -271,21 +283,21 @@ def _signed_at(sig, status):
 def signature_facts(sig, policy, dss, placed, pdf):
     """SignatureFacts for one embedded signature."""
     moment, _ = claimed_time(sig)
-    status = _validate(sig, policy, dss, moment, "soft-fail")
+    status, trust, revocation = _statuses(sig, policy, dss, moment)
     signed_at, source = _signed_at(sig, status)
     page, rect, appearance = _placement(placed, sig.field_name, pdf)
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
         field=sig.field_name, signer=common_name(sig.signer_cert.subject),
         signed_at=signed_at, signed_at_source=source, intact=bool(status.intact),
-        valid=bool(status.valid), trusted=bool(status.trusted),
-        trust_detail="" if status.trusted else str(status.trust_problem_indic or ""),
-        revocation=_revocation(sig, policy, dss, moment, status),
+        valid=bool(status.valid), trusted=bool(trust.trusted),
+        trust_detail="" if trust.trusted else str(trust.trust_problem_indic or ""),
+        revocation=revocation,
         modification_level=level.name if level else "", coverage=coverage.name if coverage else "",
         covers_whole_document=bool(coverage and coverage.name == "ENTIRE_FILE"),
         revision=sig.signed_revision, certificate=describe_cert(sig.signer_cert),
-        chain=_chain(sig, dss, policy), page=page, rect=rect, appearance=appearance,
-        problems=_diff_problems(status))
+        chain=_trusted_chain(trust) or _chain(sig, dss, policy), page=page, rect=rect,
+        appearance=appearance, problems=_diff_problems(status))
 
 
 def timestamp_facts(sig, policy, dss, placed, pdf):
@@ -319,16 +331,17 @@ def _safe_facts(sig, policy, dss, placed, pdf):
 
 
 def open_reader(path):
-    """(pyHanko reader, None) or (None, problem in Vietnamese)."""
+    """(pyHanko reader, its embedded signatures, None) or (None, [], problem
+    in Vietnamese).  ``embedded_signatures`` walks the form tree anew on each
+    access, so it is read once, here."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     try:
         reader = PdfFileReader(io.BytesIO(Path(path).read_bytes()), strict=False)
         if reader.encrypted and not _decrypts(reader):
-            return None, "Tệp PDF bị mã hóa: không kiểm tra được chữ ký số."
-        reader.embedded_signatures      # parses the form tree: fail here, not later
-        return reader, None
+            return None, [], "Tệp PDF bị mã hóa: không kiểm tra được chữ ký số."
+        return reader, list(reader.embedded_signatures), None
     except Exception as exc:
-        return None, "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
+        return None, [], "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
 
 
 def _decrypts(reader):
@@ -342,14 +355,13 @@ def read_signatures(ctx):
     """Every signature of the PDF at ``ctx.path`` as SignatureFacts, in
     signing order.  Problems that stop reading go to
     ``ctx.facts['signature_problems']``; revisions to ``ctx.facts['revisions']``."""
-    reader, problem = open_reader(ctx.path)
+    reader, embedded, problem = open_reader(ctx.path)
     ctx.facts["signature_problems"] = [problem] if problem else []
     ctx.facts["revisions"] = []
     if reader is None:
         return []
     placed = ctx.facts["widgets"] = widgets(ctx.pdf)
     dss = _dss_material(reader)
-    embedded = list(reader.embedded_signatures)
     found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf) for sig in embedded]
     ctx.facts["revisions"] = revisions(reader, embedded)
     return found
