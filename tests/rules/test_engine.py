@@ -1,5 +1,4 @@
 """The engine end to end on real signed documents, and the legal status."""
-from datetime import timedelta
 
 from tests.rules.conftest import SIGNED_AT, by_code
 from tests.support.pdfs import make_pdf
@@ -74,3 +73,37 @@ def test_report_is_plain_json(check, good_pdf):
     assert json.loads(json.dumps(report)) == report
     assert report["made_at"].endswith("+07:00")
     assert report["flags"]["priority"] is False
+
+
+def test_truncated_document_is_rejected(check, good_pdf):
+    report = check(good_pdf[: len(good_pdf) - 40])
+    assert [c["code"] for c in report["rejections"]] == ["pdf_readable"]
+    assert "%%EOF" in report["rejections"][0]["message"]
+
+
+def _encrypted(user):
+    import io
+
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(make_pdf()))
+    out = io.BytesIO()
+    pdf.save(out, encryption=pikepdf.Encryption(owner="chu-so-huu", user=user, R=6))
+    return out.getvalue()
+
+
+def test_password_protected_pdf_is_rejected(check):
+    report = check(_encrypted(user="mat-khau"))
+    assert [c["code"] for c in report["rejections"]] == ["pdf_readable"]
+    assert "mật khẩu" in report["rejections"][0]["message"]
+
+
+def test_permissions_only_encryption_is_read_and_said(check):
+    readable = by_code(check(_encrypted(user="")))["pdf_readable"]
+    assert readable["passed"] is True and readable["details"]["encrypted"] is True
+    assert "giới hạn quyền" in readable["message"]
+
+
+def test_state_secret_is_refused_unread(check):
+    report = check(b"not even a PDF", confidentiality="TỐI MẬT")
+    assert [c["code"] for c in report["checks"]] == ["not_state_secret"]
+    assert report["rejections"][0]["details"] == {"confidentiality": "Tối mật"}

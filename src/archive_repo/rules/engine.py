@@ -1,23 +1,25 @@
 """The rule engine: which rules run, in which order, and what they decide.
 
-``evaluate`` opens the PDF, reads and classifies its signatures once, runs
-every rule table below, and returns the report kept with the record as
-evidence: every check, every signature, the trust roots it was judged
-against (fingerprints) and when.  ``legal_status`` is *equivalent to paper*
-(Art. 4.1) only when no REJECT or STATUS check failed; otherwise *reference
-only* (Art. 4.2).  A REJECT failure means the deposit is refused.
+``evaluate`` refuses a state secret without reading it, opens the PDF,
+reads and classifies its signatures once, runs every rule table below, and
+returns the report kept with the record as evidence: every check, every
+signature, the trust roots it was judged against (fingerprints) and when.
+``legal_status`` is *equivalent to paper* (Art. 4.1) only when no REJECT or
+STATUS check failed; otherwise *reference only* (Art. 4.2).  A REJECT failure
+means the deposit is refused.  A rule that raises becomes a failing STATUS
+check: a bug in one rule costs the document its status, never the deposit.
 """
 import logging
 import os
 
 from .. import timeutil
-from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, timing, trust,
-               urgency)
-from .model import FLAG, REJECT, STATUS, Check, Context, RulePolicy
-from .signatures import read_signatures
+from ..doctypes import SECRET_LEVELS
+from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
+               timing, trust, urgency)
+from .model import REJECT, STATUS, Check, Context, RulePolicy
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"
 
 # The order a clerk reads the report in: is the file whole, who signed with
 # what, when, in which format, how it looks, and what follows from it.
@@ -25,9 +27,12 @@ RULE_TABLES = [
     integrity.RULES, trust.RULES, roles.RULES, timing.RULES, pdf_format.RULES,
     scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
 ]
-SECRET_LEVELS = ("Mật", "Tối mật", "Tuyệt mật")
+SECRETS = {paper_copy.fold(level): level for level in SECRET_LEVELS}
 DEFAULT_CALENDAR = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "config", "working-days.json"))
+# A PDF ends with %%EOF; readers tolerate trailing bytes, the spec's
+# implementation notes say within the last 1024.
+EOF_WINDOW = 1024
 
 
 def policy_from_settings(settings):
@@ -45,24 +50,66 @@ def policy_from_settings(settings):
     )
 
 
+# -- the guards that stop before the rules ---------------------------------------
+
 def not_state_secret(metadata):
-    level = metadata.get("confidentiality")
-    if level in SECRET_LEVELS:
+    """Art. 1.2; folded, so "MẬT" or "Toi mat" from an import is refused too."""
+    level = SECRETS.get(paper_copy.fold(metadata.get("confidentiality") or ""))
+    if level:
         return Check("not_state_secret", "1.2", False,
                      "Văn bản có nội dung thuộc bí mật nhà nước (%s) không được tiếp nhận qua hệ "
-                     "thống (Điều 1, khoản 2)." % level, REJECT)
+                     "thống (Điều 1, khoản 2)." % level, REJECT, {"confidentiality": level})
     return Check("not_state_secret", "1.2", True, "Văn bản không thuộc bí mật nhà nước.", REJECT)
 
 
+def _unreadable(reason):
+    return Check("pdf_readable", "7.1a", False,
+                 reason + " (Điều 7, khoản 1, điểm a).", REJECT)
+
+
+def _truncated(path):
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - EOF_WINDOW))
+        return b"%%EOF" not in f.read()
+
+
 def open_pdf(path):
+    """(open pikepdf.Pdf or None, the ``pdf_readable`` check)."""
     import pikepdf
     try:
-        return pikepdf.open(path), Check("pdf_readable", "7.1a", True, "Tệp PDF đọc được.", REJECT)
+        pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        reason = "Tệp PDF bị mã hóa bằng mật khẩu: không thể kiểm tra, không lưu trữ"
+        return None, _unreadable("Tệp PDF bị mã hóa bằng mật khẩu: không kiểm tra được, "
+                                 "không lưu trữ")
     except Exception as exc:
-        reason = "Tệp không phải PDF hợp lệ hoặc bị hỏng (%s)" % str(exc)[:120]
-    return None, Check("pdf_readable", "7.1a", False, reason + " (Điều 7, khoản 1, điểm a).", REJECT)
+        return None, _unreadable("Tệp không phải PDF hợp lệ hoặc bị hỏng (%s)" % str(exc)[:120])
+    if _truncated(path):
+        pdf.close()
+        return None, _unreadable("Tệp PDF bị cắt cụt (không có dấu kết thúc %%EOF)")
+    return pdf, _readable(pdf)
+
+
+def _readable(pdf):
+    # qpdf repairs a damaged cross-reference table silently: say so, the
+    # bytes we keep are still the damaged ones
+    details = {"encrypted": pdf.is_encrypted, "repaired": [str(w) for w in pdf.get_warnings()]}
+    note = "; bị mã hóa giới hạn quyền, đọc được không cần mật khẩu" if pdf.is_encrypted else ""
+    if details["repaired"]:
+        note += "; bảng tham chiếu hỏng đã được khôi phục khi đọc"
+    return Check("pdf_readable", "7.1a", True, "Tệp PDF đọc được%s." % note, REJECT, details)
+
+
+# -- running the rules --------------------------------------------------------------
+
+def read_signatures(ctx):
+    """The classified signatures; a reader bug is a failing check, not a crash."""
+    try:
+        return roles.classify(signatures.read_signatures(ctx), ctx.policy), []
+    except Exception as exc:
+        log.exception("reading the signatures of %s failed", ctx.path)
+        return [], [Check("signatures_readable", "7.1a", False,
+                          "Không đọc được các chữ ký số của văn bản: %s" % str(exc)[:200],
+                          STATUS)]
 
 
 def run_rule(rule, ctx):
@@ -76,6 +123,16 @@ def run_rule(rule, ctx):
     return result if isinstance(result, list) else [result]
 
 
+def run_rules(ctx):
+    checks = []
+    for table in RULE_TABLES:
+        for rule in table:
+            checks.extend(run_rule(rule, ctx))
+    return checks
+
+
+# -- the report ---------------------------------------------------------------------
+
 def decide(checks):
     failing = [c for c in checks if c.failed and c.severity in (STATUS, REJECT)]
     return ("reference_only" if failing else "equivalent_to_paper"), failing
@@ -83,11 +140,14 @@ def decide(checks):
 
 def flags(checks):
     by_code = {c.code: c for c in checks}
-    passed = lambda code: bool(by_code.get(code) and by_code[code].passed)  # noqa: E731
-    return {"priority": passed("urgency_marked"),
-            "paper_copy_required": passed("paper_copy_required"),
-            "paper_copy_reasons": by_code["paper_copy_required"].details.get("reasons", [])
-            if "paper_copy_required" in by_code else []}
+    urgent = by_code.get("urgency_marked")
+    paper = by_code.get("paper_copy_required")
+    late = by_code.get("urgent_sent_immediately")
+    return {"priority": bool(urgent and urgent.details.get("priority")),
+            "urgency": urgent.details.get("urgency") if urgent else None,
+            "urgent_sent_late": bool(late and late.failed),
+            "paper_copy_required": bool(paper and paper.passed),
+            "paper_copy_reasons": paper.details.get("reasons", []) if paper else []}
 
 
 def signature_json(sig):
@@ -118,18 +178,19 @@ def evaluate(path, metadata, deposited_at, policy):
     made_at = timeutil.now()
     ctx = Context(path=path, metadata=metadata, deposited_at=deposited_at, policy=policy)
     checks = [not_state_secret(metadata)]
+    if checks[0].failed:            # Art. 1.2: a state secret is not even read
+        return report(ctx, checks, made_at)
     ctx.pdf, readable = open_pdf(path)
     checks.append(readable)
     if ctx.pdf is None:
         return report(ctx, checks, made_at)
     try:
-        ctx.signatures = roles.classify(read_signatures(ctx), policy)
-        for table in RULE_TABLES:
-            for rule in table:
-                checks.extend(run_rule(rule, ctx))
+        ctx.signatures, problems = read_signatures(ctx)
+        checks.extend(problems)
+        checks.extend(run_rules(ctx))
     finally:
         ctx.pdf.close()
     return report(ctx, checks, made_at)
 
 
-__all__ = ["evaluate", "policy_from_settings", "ENGINE_VERSION", "FLAG"]
+__all__ = ["evaluate", "policy_from_settings", "ENGINE_VERSION", "RulePolicy"]
