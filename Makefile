@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 INI    ?= config/development.ini
+# records in bench/search.py (the issue's target is at 100 000; 5000 is a quick look)
+SEARCH_N ?= 100000
 # Debian packages the test suite drives for real: OCR (Vietnamese model),
 # WebDAV clients, a headless browser, and the fonts the test PDFs use.
 DEBIAN_TEST_PACKAGES := tesseract-ocr tesseract-ocr-vie rclone cadaver chromium \
@@ -58,7 +60,7 @@ bench: install-test
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/workflow.py
 	$(BIN)/python bench/dav.py
-	$(BIN)/python bench/search.py --n 5000
+	$(BIN)/python bench/search.py --n $(SEARCH_N)
 
 clean:
 	find . -name __pycache__ -prune -exec rm -rf {} +

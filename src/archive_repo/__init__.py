@@ -21,6 +21,7 @@ CONCERNS = [
     "archive_repo.security",
     "archive_repo.workflow",
     "archive_repo.dav",
+    "archive_repo.indexing",
 ]
 
 DEFAULTS = {
@@ -69,6 +70,11 @@ def ensure_root(registry):
 
 
 def main(global_config, **settings):
+    """The app.  ``archive-repo`` bootstraps it with the global option
+    ``archive_repo.console``: a console job runs no background index worker
+    (it applies what it queued itself, see ``archive_repo.indexing``)."""
+    if global_config.get("archive_repo.console"):
+        settings["archive_repo.index_worker"] = "false"
     config = make_config(settings)
     app = config.make_wsgi_app()
     ensure_root(config.registry)

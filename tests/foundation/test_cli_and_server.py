@@ -152,9 +152,29 @@ def test_pserve_serves_deposit_and_document(ini):
             assert json.load(exc)["error"]["code"] == "unauthenticated"
         else:
             raise AssertionError("anonymous read allowed")
+        assert search_until_found(base, token, "chuyen doi so") == [location]
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # the console scripts see what the server indexed
+    check = cli(ini, "check-index")
+    assert "thiếu trong chỉ mục toàn văn: 0" in check.stdout
+    assert "Đã lập chỉ mục 1 văn bản" in cli(ini, "reindex").stdout
+
+
+def search_until_found(base, token, query, seconds=10):
+    """The result URLs once the index worker has caught up."""
+    from urllib.parse import quote
+    req = urllib.request.Request(base + "/search?q=" + quote(query),
+                                 headers={"Authorization": "Bearer " + token,
+                                          "Accept": "application/json"})
+    deadline = time.monotonic() + seconds
+    while True:
+        with urllib.request.urlopen(req, timeout=10) as res:
+            urls = [r["url"] for r in json.load(res)["results"]]
+        if urls or time.monotonic() > deadline:
+            return urls
+        time.sleep(0.1)
 
 
 def test_token_list_and_revoke(ini, tmp_path):

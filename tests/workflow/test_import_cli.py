@@ -28,11 +28,12 @@ def make_target(tmp_path):
 def run_import(ini, files, *flags):
     from pyramid.paster import bootstrap
     from archive_repo.scripts import import_edxml
+    from archive_repo.scripts.main import CONSOLE
     parser = argparse.ArgumentParser()
     import_edxml.add_arguments(parser)
     args = parser.parse_args([str(f) for f in files] + list(flags))
     try:
-        with bootstrap(str(ini)) as env:
+        with bootstrap(str(ini), options=CONSOLE) as env:
             registry = env["registry"]
             return import_edxml.run(args, env)
     finally:
@@ -74,6 +75,20 @@ def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsy
     found = stored(ini)
     assert sorted(found) == [1, 2, 3]
     assert all(receivers == [] for _, receivers in found.values())   # historical
+    # the console job indexed what it imported: nothing left for the server
+    assert indexed(ini) == ({"/%s/2026/%d" % (H38, n) for n in (1, 2, 3)}, 0)
+
+
+def indexed(ini):
+    """(paths in the full-text index, records still queued)."""
+    from pyramid.paster import bootstrap
+    from archive_repo.scripts.main import CONSOLE
+    with bootstrap(str(ini), options=CONSOLE) as env:
+        registry = env["registry"]
+        found = (registry.fulltext.paths(), registry.index_worker.pending_paths())
+    for db in registry._zodb_databases.values():
+        db.close()
+    return found
 
 
 def test_a_bad_file_stops_with_its_name_and_keeps_what_came_before(env, tmp_path):

@@ -7,7 +7,8 @@ documents were delivered long ago: no deliveries are created unless
 ``--deliver`` is given.  ``--skip-existing`` skips a message whose record is
 already stored with the same bytes, so an interrupted run can be resumed
 by running it again.  The first failure stops the run with a one-line error
-naming the file (the files before it stay imported).
+naming the file (the files before it stay imported).  At the end the
+imported records are indexed for search, with their own progress bar.
 """
 import os
 
@@ -19,6 +20,7 @@ from ..edxml.importer import ImportContext, import_message, metadata_of
 from ..edxml.parse import read_stream
 from ..errors import ArchiveError
 from ..events import RecordAdded, RecordModified
+from ..indexing import apply_pending
 from ..resources import get_root
 from .progress import Progress
 
@@ -49,7 +51,19 @@ def run(args, env):
         progress.close()
         conn.close()
     print("đã nhập %(imported)d, bỏ qua %(skipped)d" % counts)
+    index_imported(registry)
     return 0
+
+
+def index_imported(registry):
+    """Make the imported records searchable now: a console job runs no
+    index worker, and leaving thousands of records to the server's
+    start-up would leave search incomplete for a long while."""
+    queued = registry.index_worker.pending_paths()
+    if queued:
+        bar = Progress(queued, "Lập chỉ mục")
+        apply_pending(registry, bar.step)
+        bar.close()
 
 
 def _one(path, conn, tm, registry, args):

@@ -16,7 +16,12 @@ COMMANDS = {
     "token": ("archive_repo.scripts.token", "cấp token truy cập"),
     "revalidate": ("archive_repo.scripts.revalidate", "kiểm tra lại văn bản đã lưu"),
     "import": ("archive_repo.scripts.import_edxml", "nhập thông điệp edXML"),
+    "reindex": ("archive_repo.scripts.reindex", "lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu"),
+    "check-index": ("archive_repo.scripts.check_index",
+                    "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
 }
+# Tells the app factory it runs under a console job (no background worker).
+CONSOLE = {"archive_repo.console": "true"}
 
 
 def build_parser():
@@ -41,7 +46,7 @@ def main(argv=None):
     except Exception:
         pass
     try:
-        with bootstrap(args.config) as env:
+        with bootstrap(args.config, options=CONSOLE) as env:
             return importlib.import_module(args.module).run(args, env) or 0
     except ArchiveError as exc:
         print("lỗi: %s" % exc.message, file=sys.stderr)

@@ -6,6 +6,7 @@ from .. import audit, timeutil
 from ..deposit import service
 from ..deposit.upload import spool
 from ..errors import ArchiveError, BadRequest, TooLarge
+from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
 from . import url_of, wants_json
 from .serialize import record_json
@@ -69,12 +70,16 @@ def _date(text):
 
 @view_config(context=Year, request_method="GET", permission="view")
 def year_view(request):
+    """The year's register, newest number first, from the catalog (only
+    what the caller may view; recalled records with ``?recalled=all``)."""
     year = request.context
     page, size = _page(request)
-    records = year.page(start=(page - 1) * size, size=size)
+    recalled = recalled_choice(request.params)
+    total, records = list_records(request, year.agency_code, year.year,
+                                  start=(page - 1) * size, size=size, recalled=recalled)
     return _respond(request, "archive_repo:templates/year.jinja2", {
-        "agency": year.agency_code, "year": year.year, "total": len(year),
-        "page": page, "size": size,
+        "agency": year.agency_code, "year": year.year, "total": total,
+        "page": page, "size": size, "recalled": request.params.get("recalled", "false"),
         "records": [record_summary(request, r) for r in records],
     })
 

@@ -1,0 +1,167 @@
+"""Vietnamese text analysis, independent of any search engine.
+
+Every text and every query goes through the same steps:
+
+1. NFC normalisation (a PDF or a keyboard may give decomposed marks);
+2. the look-alike Ð (U+00D0, Icelandic eth) and ð become đ — Vietnamese
+   keyboards and OCR produce it for Đ;
+3. lower-casing;
+4. tokens: syllables (runs of letters/digits) and, at the same position,
+   notation tokens ("qđ-ubnd", "123/qđ-ubnd") so that a notation is
+   findable as written;
+5. each token is emitted exact *and* folded (diacritics removed with an
+   explicit table, đ → d; no Unicode decomposition, which leaves đ alone),
+   both at the same position, so ``quyet dinh`` finds ``Quyết định`` while a
+   query typed with diacritics can give its exact form a higher weight.
+"""
+import re
+import unicodedata
+
+# Explicit folding table: every Vietnamese letter with a mark → its base.
+_GROUPS = {
+    "a": "àáảãạăằắẳẵặâầấẩẫậ",
+    "e": "èéẻẽẹêềếểễệ",
+    "i": "ìíỉĩị",
+    "o": "òóỏõọôồốổỗộơờớởỡợ",
+    "u": "ùúủũụưừứửữự",
+    "y": "ỳýỷỹỵ",
+    "d": "đ",
+}
+FOLD_TABLE = str.maketrans({ch: base for base, chars in _GROUPS.items() for ch in chars})
+LOOKALIKES = str.maketrans({"Ð": "đ", "ð": "đ"})
+
+_WORD = r"[^\W_]+"
+# A notation: an optional number then '/', and at least two parts joined by
+# '-' or '/' ("QĐ-UBND", "123/QĐ-UBND", "45/2019/QH14", "UBND-VP").
+NOTATION_RE = re.compile(r"%s(?:[/-]%s)+" % (_WORD, _WORD))
+SYLLABLE_RE = re.compile(_WORD)
+
+
+def normalize(text):
+    """NFC, look-alikes mapped to đ, lower case."""
+    return unicodedata.normalize("NFC", text).translate(LOOKALIKES).lower()
+
+
+def fold(text):
+    """Diacritics removed from already normalised ``text`` (đ → d)."""
+    return text.translate(FOLD_TABLE)
+
+
+def has_marks(token):
+    return fold(token) != token
+
+
+def tokens(text):
+    """``(position, token, start, end)`` for each syllable and notation of
+    ``text`` (normalised, not folded).  A notation shares the position of
+    its first syllable, so phrase positions are those of syllables."""
+    text = normalize(text)
+    notation_at = {m.start(): m for m in NOTATION_RE.finditer(text)}
+    for pos, m in enumerate(SYLLABLE_RE.finditer(text)):
+        yield pos, m.group(), m.start(), m.end()
+        found = notation_at.get(m.start())
+        if found is not None:
+            yield from _notation_tokens(pos, found)
+
+
+def _notation_tokens(pos, match):
+    """The whole notation, and its tail after a leading number
+    ("123/qđ-ubnd" → also "qđ-ubnd")."""
+    whole = match.group()
+    yield pos, whole, match.start(), match.end()
+    head, sep, tail = whole.partition("/")
+    if sep and head.isdigit() and ("-" in tail or "/" in tail):
+        yield pos, tail, match.start() + len(head) + 1, match.end()
+
+
+def index_terms(text):
+    """``(position, term, start, end)`` to index: each token exact, plus
+    folded when that differs."""
+    for pos, token, start, end in tokens(text):
+        yield pos, token, start, end
+        folded = fold(token)
+        if folded != token:
+            yield pos, folded, start, end
+
+
+# -- queries ---------------------------------------------------------------
+_QUERY_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def parse_query(text):
+    """A query string as a list of clauses, all required:
+    ``("phrase", [tokens])``, ``("prefix", token)``, ``("term", token)``.
+    Tokens are normalised, not folded: the engine decides how to weigh the
+    exact form against the folded one."""
+    clauses = []
+    for quoted, word in _QUERY_RE.findall(normalize(text or "")):
+        if quoted:
+            syllables = [t for _, t, _, _ in tokens(quoted) if NOTATION_RE.fullmatch(t) is None]
+            if len(syllables) > 1:
+                clauses.append(("phrase", syllables))
+            elif syllables:
+                clauses.append(("term", syllables[0]))
+        else:
+            clauses.extend(_word_clauses(word))
+    return clauses
+
+
+def _word_clauses(word):
+    prefix = word.endswith("*")
+    word = word.rstrip("*")
+    if NOTATION_RE.fullmatch(word.strip(".,;:()")):
+        return [("term", word.strip(".,;:()"))]
+    parts = SYLLABLE_RE.findall(word)
+    if not parts:
+        return []
+    if prefix:
+        return [("term", p) for p in parts[:-1]] + [("prefix", parts[-1])]
+    if len(parts) > 1:
+        return [("phrase", parts)]
+    return [("term", parts[0])]
+
+
+# -- snippets --------------------------------------------------------------
+def snippet(text, clauses, width=240, before=70, body_at=0):
+    """An HTML snippet of ``text`` around the first match of ``clauses``
+    from ``body_at`` on (the document's own text, after the header lines a
+    result shows anyway), else the first match anywhere; every match is
+    wrapped in ``<mark>``.  Matching is on folded text with regular
+    expressions (C speed), so a long document costs little; the folded text
+    has the same length as the original, so offsets carry over."""
+    import html
+    pattern = _match_pattern(clauses)
+    folded = fold(normalize(text))
+    if pattern is None or len(folded) != len(text):
+        return html.escape(" ".join(text[body_at:body_at + width].split()))
+    first = pattern.search(folded, body_at) or pattern.search(folded)
+    floor = body_at if first is not None and first.start() >= body_at else 0
+    start = 0 if first is None else max(floor, first.start() - before)
+    if start > floor:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(len(text), start + width)
+    out, pos = [], start
+    for m in pattern.finditer(folded, start, end):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append("<mark>%s</mark>" % html.escape(text[m.start():m.end()]))
+        pos = m.end()
+    out.append(html.escape(text[pos:end]))
+    body = " ".join("".join(out).split())
+    return ("… " if start > floor else "") + body + (" …" if end < len(text) else "")
+
+
+def _match_pattern(clauses):
+    whole, prefixes = set(), set()
+    for kind, arg in clauses:
+        if kind == "prefix":
+            prefixes.add(fold(arg))
+        elif kind == "phrase":
+            whole.update(fold(t) for t in arg)
+        else:
+            whole.add(fold(arg))
+    parts = ["%s(?![^\\W_])" % re.escape(w) for w in sorted(whole, key=len, reverse=True)]
+    parts += [re.escape(p) for p in sorted(prefixes, key=len, reverse=True)]
+    if not parts:
+        return None
+    return re.compile("(?<![^\\W_])(?:%s)" % "|".join(parts))

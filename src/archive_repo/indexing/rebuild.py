@@ -1,0 +1,38 @@
+"""Rebuilding and checking the indexes from ZODB (console jobs and the
+first start-up).  The records tree is the truth; both indexes can always
+be rebuilt from it."""
+from .catalog import get_catalog
+from .outbox import get_outbox
+
+
+def iter_records(root):
+    for agency in root.agencies.values():
+        for year in agency.values():
+            yield from year.values()
+
+
+def count_records(root):
+    return sum(len(year) for agency in root.agencies.values() for year in agency.values())
+
+
+def catalog_all(root, catalog, progress=None):
+    for record in iter_records(root):
+        catalog.index(record)
+        if progress:
+            progress(record)
+
+
+def differences(root, fulltext):
+    """``{"missing_catalog", "extra_catalog", "missing_fulltext",
+    "extra_fulltext", "pending"}`` — lists of paths."""
+    tree = {r.path for r in iter_records(root)}
+    catalog = set(get_catalog(root).paths())
+    indexed = fulltext.paths()
+    pending = get_outbox(root).paths()
+    return {
+        "missing_catalog": sorted(tree - catalog),
+        "extra_catalog": sorted(catalog - tree),
+        "missing_fulltext": sorted(tree - indexed - pending),
+        "extra_fulltext": sorted(indexed - tree - pending),
+        "pending": sorted(pending),
+    }

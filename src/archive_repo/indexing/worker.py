@@ -1,0 +1,186 @@
+"""Applies the outbox to the full-text index, after commit, out of the
+request path (text extraction and OCR are slow).
+
+One worker thread per app process.  It wakes when a transaction that
+queued work commits (``kick``), and every ``POLL`` seconds to catch work
+queued by other processes or left by a crash.  ``drain`` can also be run
+directly (start-up repair, console jobs, tests).
+"""
+import logging
+import threading
+
+import transaction
+from ZODB.POSException import ConflictError
+
+from .documents import document_values
+from .fulltext import document
+from .outbox import get_outbox
+
+log = logging.getLogger(__name__)
+
+POLL = 2.0
+BATCHES = 50        # outbox batches (transactions) taken at a time
+CHUNK = 200         # records per Whoosh commit
+
+
+def resolve(root, path):
+    """The record at ``path`` or None (no longer there)."""
+    try:
+        _, agency, year, number = path.split("/")
+        return root.agencies[agency][year][number]
+    except (KeyError, ValueError):
+        return None
+
+
+class IndexWorker:
+    def __init__(self, db, fulltext, root_getter):
+        self.db, self.fulltext, self.get_root = db, fulltext, root_getter
+        self.cond = threading.Condition()
+        self.kicks = 0
+        self.busy = False
+        self.stopped = False
+        self.thread = None
+
+    # -- thread ------------------------------------------------------------
+    def start(self):
+        self.stopped = False
+        self.thread = threading.Thread(target=self._loop, name="archive-index",
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self, timeout=30.0):
+        """Stop the thread after the batch in hand (which then stays queued
+        if it could not be acknowledged: applying it again is harmless)."""
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()
+        thread = self.thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def stop_before_close(self):
+        """Make ``db.close()`` stop this worker first: a database closed under
+        a running drain would pull its connection away mid-transaction."""
+        close = self.db.close
+
+        def stop_then_close(*args, **kw):
+            self.stop()
+            return close(*args, **kw)
+        self.db.close = stop_then_close
+
+    def kick(self):
+        with self.cond:
+            self.kicks += 1
+            self.cond.notify_all()
+
+    def _loop(self):
+        seen = self.kicks          # the start-up drain has just run
+        while True:
+            with self.cond:
+                if self.kicks == seen and not self.stopped:
+                    self.cond.wait(POLL)
+                if self.stopped:
+                    return
+                seen = self.kicks
+                self.busy = True
+            try:
+                self.drain()
+            except Exception:
+                if not hasattr(self.db, "_mvcc_storage"):   # the database was closed
+                    return
+                log.exception("index worker: will retry")
+            finally:
+                with self.cond:
+                    self.busy = False
+                    self.cond.notify_all()
+
+    def wait_idle(self, timeout=30.0):
+        """Until the outbox is empty (True) or ``timeout`` (False)."""
+        import time
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.cond:
+                busy = self.busy
+            if not busy and self.pending() == 0:
+                return True
+            self.kick()
+            with self.cond:
+                self.cond.wait(0.05)
+        return False
+
+    # -- work --------------------------------------------------------------
+    def _peek(self, read):
+        """``read(outbox)`` in a throw-away read-only transaction."""
+        tm = transaction.TransactionManager()
+        conn = self.db.open(transaction_manager=tm)
+        try:
+            return read(get_outbox(self.get_root(conn)))
+        finally:
+            tm.abort()
+            conn.close()
+
+    def pending(self):
+        """Batches not yet applied."""
+        return self._peek(len)
+
+    def pending_paths(self):
+        """Records waiting in the outbox."""
+        return self._peek(lambda outbox: len(outbox.paths()))
+
+    def drain(self, batches=BATCHES, progress=None):
+        """Apply every queued batch; return how many paths were applied
+        (``progress(n)`` after each round of ``batches``)."""
+        applied = 0
+        while True:
+            n = self.apply_oldest(batches)
+            if n is None:
+                return applied
+            applied += n
+            if progress is not None:
+                progress(n)
+
+    def apply_oldest(self, count):
+        """Apply up to ``count`` batches; None when there were none."""
+        tm = transaction.TransactionManager()
+        conn = self.db.open(transaction_manager=tm)
+        try:
+            tm.begin()
+            root = self.get_root(conn)
+            entries = get_outbox(root).oldest(count)
+            if not entries:
+                return None
+            paths = sorted({p for _, batch in entries for p in batch})
+            for start in range(0, len(paths), CHUNK):
+                self.write(root, paths[start:start + CHUNK])
+            self._acknowledge(tm, root, [key for key, _ in entries])
+            return len(paths)
+        finally:
+            tm.abort()
+            conn.close()
+
+    def write(self, root, paths):
+        """Write the current state of ``paths`` to the full-text index."""
+        docs, gone = [], []
+        for path in paths:
+            record = resolve(root, path)
+            if record is None:
+                gone.append(path)
+                continue
+            try:
+                docs.append(document(document_values(record, root)))
+            except Exception:   # one bad record must not block the queue
+                log.exception("index worker: cannot index %s (check-index will list it)",
+                              path)
+        self.fulltext.apply(docs, gone)
+
+    def _acknowledge(self, tm, root, keys):
+        """Remove the applied batches (and keep the extracted texts).  On a
+        conflict they stay: applying them again is harmless."""
+        outbox = get_outbox(root)
+        for key in keys:
+            outbox.done(key)
+        try:
+            tm.commit()
+        except ConflictError:
+            tm.abort()
+            log.info("index worker: conflict on acknowledging; will re-apply")

@@ -1,0 +1,93 @@
+"""``archive-repo -c INI reindex [--dry-run] [--every N] [--fresh-text]`` —
+rebuild the catalog and the full-text index from the records in ZODB.
+
+Records are re-indexed in place, batch by batch (a ZODB commit and a
+Whoosh commit every ``--every`` records), so search keeps answering while
+it runs and an interrupted run is simply run again.  Entries the indexes
+hold for records that no longer exist are removed at the end.
+"""
+from ..indexing.catalog import get_catalog
+from ..indexing.documents import document_values
+from ..indexing.fulltext import document
+from ..indexing.outbox import get_outbox
+from ..indexing.rebuild import count_records, differences, iter_records
+from ..indexing.text import get_text_store
+from .progress import Progress
+
+
+def add_arguments(parser):
+    parser.add_argument("--dry-run", action="store_true",
+                        help="chỉ báo cáo khác biệt, không ghi")
+    parser.add_argument("--every", type=int, default=200, help="lưu sau mỗi N văn bản")
+    parser.add_argument("--fresh-text", action="store_true",
+                        help="trích xuất lại văn bản (và OCR), bỏ qua bản đã lưu")
+
+
+def run(args, env):
+    registry, root, tm = env["registry"], env["root"], env["request"].tm
+    worker = getattr(registry, "index_worker", None)
+    if worker is not None:
+        worker.stop()           # this job is the only writer while it runs
+    fulltext = registry.fulltext
+    if args.every < 1:
+        raise ValueError("--every phải ≥ 1")
+    tm.begin()
+    if args.dry_run:
+        try:
+            return report_only(root, fulltext)
+        finally:
+            tm.abort()
+    covered = [key for key, _ in get_outbox(root).oldest(10 ** 9)]  # rewritten below
+    if args.fresh_text:
+        get_text_store(root).by_sha256.clear()
+    bar = Progress(count_records(root), "Lập chỉ mục")
+    batch = []
+    for record in iter_records(root):
+        batch.append(record)
+        if len(batch) >= args.every:
+            flush(batch, root, fulltext, tm, bar)
+    flush(batch, root, fulltext, tm, bar)
+    bar.close()
+    for key in covered:
+        get_outbox(root).done(key)
+    tm.commit()
+    tm.begin()
+    removed = remove_extras(root, fulltext, tm)
+    print("Đã lập chỉ mục %d văn bản; xóa %d mục thừa." % (bar.done, removed))
+    return 0
+
+
+def flush(batch, root, fulltext, tm, bar):
+    """Index ``batch`` in both indexes (Whoosh first: the outbox batches
+    this run covers are removed only at the end)."""
+    if not batch:
+        return
+    catalog = get_catalog(root)
+    docs = []
+    for record in batch:
+        catalog.index(record)
+        docs.append(document(document_values(record, root)))
+    fulltext.apply(docs)
+    tm.commit()
+    tm.begin()
+    bar.step(len(batch))
+    batch.clear()
+
+
+def remove_extras(root, fulltext, tm):
+    diff = differences(root, fulltext)
+    catalog = get_catalog(root)
+    for path in diff["extra_catalog"]:
+        catalog.unindex(path)
+    if diff["extra_fulltext"]:
+        fulltext.apply([], diff["extra_fulltext"])
+    tm.commit()
+    return len(diff["extra_catalog"]) + len(diff["extra_fulltext"])
+
+
+def report_only(root, fulltext):
+    from .check_index import print_report
+    diff = differences(root, fulltext)
+    print("Chạy thử: %d văn bản sẽ được lập chỉ mục lại." % count_records(root))
+    print_report(diff)
+    return 0

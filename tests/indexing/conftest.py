@@ -1,0 +1,29 @@
+"""Fixtures for the indexing tests: the shared real app (FileStorage,
+blobs, Whoosh on disk under tmp_path, its index worker thread), and helpers
+that wait for the index worker and search over HTTP."""
+import pytest
+
+from tests.conftest import H38, SYT, STTTT, build_env, close_env  # noqa: F401
+
+__all__ = ["H38", "SYT", "STTTT", "build_env", "close_env", "settle", "search", "paths"]
+
+
+@pytest.fixture
+def ienv(tmp_path):
+    env = build_env(tmp_path)
+    yield env
+    env.registry.index_worker.stop()
+    close_env(env)
+
+
+def settle(env):
+    assert env.registry.index_worker.wait_idle(60), "index worker did not drain the outbox"
+
+
+def search(env, who="archivist", status=200, **params):
+    headers = dict(env.auth(who), Accept="application/json")
+    return env.testapp.get("/search", params=params, headers=headers, status=status).json
+
+
+def paths(found):
+    return [r["url"].split("localhost", 1)[1] for r in found["results"]]

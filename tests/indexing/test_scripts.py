@@ -1,0 +1,124 @@
+"""``reindex`` and ``check-index`` on a real FileStorage, bootstrapped from
+an .ini file the way ``archive-repo -c INI …`` runs them."""
+import argparse
+
+import pytest
+from pyramid.paster import bootstrap
+
+from archive_repo.scripts.main import CONSOLE
+
+from .conftest import H38, build_env, close_env, paths, search, settle
+
+INI = """[app:main]
+use = egg:archive_repo
+zodbconn.uri = file://{var}/Data.fs?blobstorage_dir={var}/blobs
+zodbconn.uri.audit = file://{var}/Audit.fs
+archive_repo.index_dir = {var}/index
+archive_repo.trust_roots = {var}/trust
+"""
+
+
+@pytest.fixture
+def ini(tmp_path):
+    env = build_env(tmp_path)
+    for number in (1, 2, 3):
+        env.deposit(meta={"number": number})
+    settle(env)
+    env.registry.index_worker.stop()
+    close_env(env)
+    path = tmp_path / "app.ini"
+    path.write_text(INI.format(var=tmp_path))
+    return str(path)
+
+
+def _run(ini, module, *argv):
+    import importlib
+    mod = importlib.import_module("archive_repo.scripts." + module)
+    parser = argparse.ArgumentParser()
+    mod.add_arguments(parser)
+    args = parser.parse_args(list(argv))
+    with bootstrap(ini, options=CONSOLE) as env:
+        registry = env["registry"]
+        assert registry.index_worker.thread is None     # console jobs run no worker
+        status = mod.run(args, env)
+    _close(registry)
+    return status
+
+
+def _close(registry):
+    for db in registry._zodb_databases.values():
+        db.close()
+
+
+def _damage(ini):
+    """Lose one record from the catalog and another from the full text,
+    behind the app's back."""
+    from archive_repo.indexing.catalog import get_catalog
+    with bootstrap(ini, options=CONSOLE) as env:
+        registry = env["registry"]
+        tm = env["request"].tm
+        tm.begin()
+        get_catalog(env["root"]).unindex("/%s/2026/2" % H38)
+        tm.commit()
+        registry.fulltext.apply([], ["/%s/2026/3" % H38])
+    _close(registry)
+
+
+def test_check_index_agrees_after_normal_work(ini, capsys):
+    assert _run(ini, "check_index") == 0
+    out = capsys.readouterr().out
+    assert "thiếu trong chỉ mục toàn văn: 0" in out
+
+
+def test_check_index_reports_differences_and_reindex_repairs(ini, capsys, tmp_path):
+    _damage(ini)
+    assert _run(ini, "check_index") == 1
+    captured = capsys.readouterr()
+    assert "thiếu trong danh mục (catalog): 1\n  /%s/2026/2" % H38 in captured.out
+    assert "thiếu trong chỉ mục toàn văn: 1\n  /%s/2026/3" % H38 in captured.out
+    assert "archive-repo reindex" in captured.err
+
+    assert _run(ini, "reindex", "--dry-run") == 0
+    assert _run(ini, "check_index") == 1              # a dry run writes nothing
+    capsys.readouterr()
+
+    assert _run(ini, "reindex", "--every", "2") == 0
+    captured = capsys.readouterr()
+    assert "3/3" in captured.err                      # the progress bar
+    assert "Đã lập chỉ mục 3 văn bản" in captured.out
+    assert _run(ini, "check_index") == 0
+
+    env = build_env(tmp_path)
+    try:
+        settle(env)
+        assert sorted(paths(search(env, q="chuyen doi so"))) == [
+            "/%s/2026/%d" % (H38, n) for n in (1, 2, 3)]
+    finally:
+        env.registry.index_worker.stop()
+        close_env(env)
+
+
+def test_lost_full_text_folder_is_rebuilt_at_start_up(ini, tmp_path):
+    import shutil
+    shutil.rmtree(tmp_path / "index")
+    env = build_env(tmp_path)
+    try:
+        settle(env)
+        assert search(env, q="chuyen doi so")["total"] == 3
+    finally:
+        env.registry.index_worker.stop()
+        close_env(env)
+
+
+def test_damaged_full_text_folder_is_set_aside_and_rebuilt(ini, tmp_path):
+    for toc in (tmp_path / "index").glob("*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    env = build_env(tmp_path)
+    try:
+        settle(env)
+        assert search(env, q="chuyen doi so")["total"] == 3
+    finally:
+        env.registry.index_worker.stop()
+        close_env(env)
+    aside = list(tmp_path.glob("index.set-aside-*"))
+    assert len(aside) == 1 and any(p.suffix == ".toc" for p in aside[0].iterdir())
