@@ -1,11 +1,14 @@
 """Fixtures for the indexing tests: the shared real app (FileStorage,
 blobs, Whoosh on disk under tmp_path, its index worker thread), and helpers
 that wait for the index worker and search over HTTP."""
+from contextlib import contextmanager
+
 import pytest
 
 from tests.conftest import H38, SYT, STTTT, build_env, close_env  # noqa: F401
 
-__all__ = ["H38", "SYT", "STTTT", "build_env", "close_env", "settle", "search", "paths"]
+__all__ = ["H38", "SYT", "STTTT", "build_env", "close_env", "settle", "search", "paths",
+           "restarted"]
 
 
 @pytest.fixture
@@ -14,6 +17,18 @@ def ienv(tmp_path):
     yield env
     env.registry.index_worker.stop()
     close_env(env)
+
+
+@contextmanager
+def restarted(tmp_path):
+    """The app started again on the files under ``tmp_path``, with what its
+    start-up queued applied (closing it stops its worker)."""
+    env = build_env(tmp_path)
+    try:
+        settle(env)
+        yield env
+    finally:
+        close_env(env)
 
 
 def settle(env):

@@ -12,7 +12,7 @@ from ZODB.FileStorage import FileStorage
 from archive_repo.events import RecordAdded
 from tests.support.pdfs import make_pdf
 
-from .conftest import H38, STTTT, build_env, close_env, paths, search, settle
+from .conftest import H38, STTTT, paths, restarted, search, settle
 
 CHILD = Path(__file__).with_name("crash_child.py")
 CRASHED = "/%s/2026/42" % H38
@@ -45,14 +45,9 @@ def test_crash_after_commit_before_index_write_is_repaired_at_start_up(tmp_path)
     pending, catalogued = _peek(tmp_path)
     assert pending == {CRASHED} and catalogued   # ...but the outbox kept the work
 
-    env = build_env(tmp_path)                    # restart
-    try:
-        settle(env)
+    with restarted(tmp_path) as env:
         assert paths(search(env, q="chu ky so chuyen dung")) == [CRASHED]
         assert _peek(tmp_path)[0] == set()
-    finally:
-        env.registry.index_worker.stop()
-        close_env(env)
 
 
 def test_aborted_deposit_is_never_findable(ienv):

@@ -7,7 +7,7 @@ from pyramid.paster import bootstrap
 
 from archive_repo.scripts.main import CONSOLE
 
-from .conftest import H38, build_env, close_env, paths, search, settle
+from .conftest import H38, build_env, close_env, paths, restarted, search, settle
 
 INI = """[app:main]
 use = egg:archive_repo
@@ -88,37 +88,22 @@ def test_check_index_reports_differences_and_reindex_repairs(ini, capsys, tmp_pa
     assert "Đã lập chỉ mục 3 văn bản" in captured.out
     assert _run(ini, "check_index") == 0
 
-    env = build_env(tmp_path)
-    try:
-        settle(env)
+    with restarted(tmp_path) as env:
         assert sorted(paths(search(env, q="chuyen doi so"))) == [
             "/%s/2026/%d" % (H38, n) for n in (1, 2, 3)]
-    finally:
-        env.registry.index_worker.stop()
-        close_env(env)
 
 
 def test_lost_full_text_folder_is_rebuilt_at_start_up(ini, tmp_path):
     import shutil
     shutil.rmtree(tmp_path / "index")
-    env = build_env(tmp_path)
-    try:
-        settle(env)
+    with restarted(tmp_path) as env:
         assert search(env, q="chuyen doi so")["total"] == 3
-    finally:
-        env.registry.index_worker.stop()
-        close_env(env)
 
 
 def test_damaged_full_text_folder_is_set_aside_and_rebuilt(ini, tmp_path):
     for toc in (tmp_path / "index").glob("*.toc"):
         toc.write_bytes(b"not a table of contents")
-    env = build_env(tmp_path)
-    try:
-        settle(env)
+    with restarted(tmp_path) as env:
         assert search(env, q="chuyen doi so")["total"] == 3
-    finally:
-        env.registry.index_worker.stop()
-        close_env(env)
     aside = list(tmp_path.glob("index.set-aside-*"))
     assert len(aside) == 1 and any(p.suffix == ".toc" for p in aside[0].iterdir())
