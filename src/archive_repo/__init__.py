@@ -26,6 +26,8 @@ CONCERNS = [
 
 DEFAULTS = {
     "retry.attempts": "10",
+    # one attempt, hence no copy of the body, for a body over its limit
+    "retry.activate_hook": "archive_repo.retrying.activate_hook",
     "tm.manager_hook": "pyramid_tm.explicit_manager",
     "archive_repo.max_upload_mb": "100",
     "jinja2.filters": "\n".join([

@@ -5,13 +5,42 @@ the loser's request is replayed by pyramid_retry (``retry.attempts``).
 Replaying at once makes a herd: under 8 concurrent deposits into one year a
 request lost 20 times in a row (measured).  A short random back-off,
 doubling with each attempt, spreads the replays out.
+
+To be replayable a request's body must be re-readable, so pyramid_retry
+copies it (``make_body_seekable``: to a temp file) before any view runs —
+a 5 GB upload would be read in full only to be answered 413.
+``activate_hook`` gives such a request a single attempt, so the body stays
+unread on the socket and the view refuses it from its Content-Length.
 """
 import random
 import time
 
 from pyramid_retry import IBeforeRetry, is_last_attempt
 
+from .deposit.upload import upload_limit
+from .edxml import EDXML_TYPES, message_limit
+
 MAX_SLEEP = 0.5
+
+
+def body_limit(request):
+    """The size limit the view will hold this request's body to: an edXML
+    message's, or the upload limit (multipart deposits and versions; it is
+    also far above any JSON body the archive takes)."""
+    settings = request.registry.settings
+    if (request.content_type or "") in EDXML_TYPES:
+        return message_limit(settings)
+    return upload_limit(settings)
+
+
+def activate_hook(request):
+    """pyramid_retry's ``retry.activate_hook``: 1 attempt for a body declared
+    larger than its limit (it will be refused, and is then never copied);
+    None (the ``retry.attempts`` setting) otherwise."""
+    length = request.content_length
+    if length is not None and length > body_limit(request):
+        return 1
+    return None
 
 
 def backoff(event):

@@ -2,6 +2,9 @@
 nothing behind (no record, no blob, no number)."""
 import json
 import os
+import re
+import time
+import unicodedata
 
 import pytest
 
@@ -9,13 +12,22 @@ from tests.conftest import H38, STTTT, SYT, default_metadata
 from tests.support.pdfs import make_pdf
 
 
+# a letter only Vietnamese (of the languages an error could leak in) writes
+VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợ"
+                        "ùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+def blob_dir(env):
+    return env.settings["zodbconn.uri"].split("blobstorage_dir=")[1]
+
+
 def blob_files(env):
-    blobdir = env.settings["zodbconn.uri"].split("blobstorage_dir=")[1]
-    found = []
-    for dirpath, dirnames, files in os.walk(blobdir):
-        if "tmp" in os.path.relpath(dirpath, blobdir).split(os.sep):
-            continue
-        found += [f for f in files if f.endswith(".blob")]
+    """The committed blobs, and whatever is in the blob storage's tmp dir,
+    where uploads are spooled before a blob consumes them."""
+    root, found = blob_dir(env), []
+    for dirpath, _, files in os.walk(root):
+        in_tmp = "tmp" in os.path.relpath(dirpath, root).split(os.sep)
+        found += [os.path.join(dirpath, f) for f in files if in_tmp or f.endswith(".blob")]
     return found
 
 
@@ -38,8 +50,39 @@ def error_of(response, code, status):
     assert response.status_int == status
     assert set(body) == {"error"}
     assert body["error"]["code"] == code
-    assert body["error"]["message"] and isinstance(body["error"]["details"], list)
+    assert VIETNAMESE.search(body["error"]["message"]), body["error"]["message"]
+    assert isinstance(body["error"]["details"], list)
     return body["error"]
+
+
+def latest_audit(env, n=1):
+    """The newest ``n`` entries of the audit trail, newest first."""
+    from archive_repo.audit import get_log
+    conn = env.registry._zodb_databases["audit"].open()
+    try:
+        return get_log(conn).latest(n)
+    finally:
+        conn.close()
+
+
+def assert_refusal_audited(env, code, status, target=None):
+    entry = latest_audit(env)[0]
+    assert entry["outcome"] == "refused"
+    assert entry["detail"]["code"] == code and entry["detail"]["status"] == status
+    if target is not None:
+        assert entry["target"] == target
+    return entry
+
+
+def settle(env):
+    """Wait until the index worker has applied (and acknowledged, a commit
+    to Data.fs) what the deposits queued, so Data.fs stays still after."""
+    assert env.registry.index_worker.wait_idle(60), "the index worker did not drain"
+
+
+def assert_next_number(env, expected):
+    """No refusal consumed a number: the next deposit gets ``expected``."""
+    assert env.deposit().json["number"] == expected
 
 
 def test_deposit_creates_record_blob_and_location(env):
@@ -72,8 +115,10 @@ def test_taken_number_is_409_and_nothing_added(env):
     env.deposit(meta={"number": 5})
     res = env.deposit(meta={"number": 5}, status=409)
     error_of(res, "number_taken", 409)
+    assert_refusal_audited(env, "number_taken", 409, "/%s/2026/" % H38)
     assert stored_numbers(env) == [5]
     assert len(blob_files(env)) == 1
+    assert_next_number(env, 6)
 
 
 BAD_INPUTS = [
@@ -98,15 +143,71 @@ def test_bad_input_is_refused_and_leaves_nothing(env, what, kwargs, code, status
     error = error_of(res, code, status)
     assert_nothing_stored(env)
     # a refusal is audited, in its own transaction
-    conn = env.registry._zodb_databases["audit"].open()
-    from archive_repo.audit import get_log
-    entries = get_log(conn).latest(5)
-    conn.close()
-    assert entries[0]["outcome"] == "refused" and entries[0]["detail"]["code"] == code
-    # and the number was not consumed
-    assert env.deposit().json["number"] == 1
+    assert_refusal_audited(env, code, status, "/%s/2026/" % H38)
+    assert_next_number(env, 1)
     if code == "rejected":
         assert error["details"] and all(d["passed"] is False for d in error["details"])
+
+
+CONTROLS = [
+    ("notation", "QĐ\x00-UBND"),
+    ("signer", "Nguyễn\x1bVăn An"),
+    ("keywords", ["chuyển đổi số", "kế\x7fhoạch"]),
+    ("signer_position", "Chủ\x0ctịch"),
+    ("subject", "Trích yếu\r\x08"),
+]
+
+
+@pytest.mark.parametrize("field,value", CONTROLS, ids=[c[0] for c in CONTROLS])
+def test_control_characters_in_any_field_are_refused(env, field, value):
+    res = env.deposit(meta={field: value}, status=400)
+    error = error_of(res, "invalid_metadata", 400)
+    assert [d["field"] for d in error["details"]] == [field]
+    assert VIETNAMESE.search(error["details"][0]["message"])
+    assert_nothing_stored(env)
+    assert_next_number(env, 1)
+
+
+def dir_touched(path, since_ns):
+    """Was a file created in (or removed from) ``path`` after ``since_ns``?
+    A directory's mtime moves with every entry added or removed, so a file
+    spooled there and deleted again still shows."""
+    return os.stat(path).st_mtime_ns > since_ns
+
+
+def secret_pdf(marker):
+    """A real PDF of over 1 MiB (so the multipart parser spills it to disk),
+    carrying ``marker`` after its end (readers ignore trailing bytes)."""
+    return make_pdf() + b"\n%" + marker + b"\n%" + b"0" * (1 << 20) + b"\n"
+
+
+SECRET_FORMS = [
+    ("decomposed (NFD)", unicodedata.normalize("NFD", "Mật"), "Mật"),
+    ("upper case", "MẬT", "Mật"),
+    ("unaccented", "Toi mat", "Tối mật"),
+    ("decomposed upper case", unicodedata.normalize("NFD", "TUYỆT MẬT"), "Tuyệt mật"),
+]
+
+
+@pytest.mark.parametrize("typed,level", [f[1:] for f in SECRET_FORMS],
+                         ids=[f[0] for f in SECRET_FORMS])
+def test_state_secret_in_any_form_is_refused_before_spooling(env, tmp_path, typed, level):
+    marker = b"BI-MAT-NHA-NUOC-" + os.urandom(8).hex().encode()
+    tmpdir = os.path.join(blob_dir(env), "tmp")
+    before = os.stat(tmpdir).st_mtime_ns
+    time.sleep(0.05)             # past the file system's timestamp granularity
+    res = env.deposit(pdf=secret_pdf(marker), meta={"confidentiality": typed}, status=422)
+    error = error_of(res, "rejected", 422)
+    assert [d["code"] for d in error["details"]] == ["not_state_secret"]
+    assert error["details"][0]["details"] == {"confidentiality": level}
+    assert not dir_touched(tmpdir, before), "the file was spooled before the refusal"
+    assert_nothing_stored(env)
+    for dirpath, _, files in os.walk(tmp_path):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                assert marker not in f.read(), name
+    assert_refusal_audited(env, "rejected", 422)
+    assert_next_number(env, 1)
 
 
 def test_state_secret_never_reaches_disk(env, tmp_path):
@@ -119,15 +220,28 @@ def test_state_secret_never_reaches_disk(env, tmp_path):
 
 
 def _post(env, body, content_type, who=("clerk", H38), status=400):
-    headers = dict(env.auth(who), **{"Content-Type": content_type})
+    headers = dict(env.auth(who), **{"Content-Type": content_type,
+                                     "Accept": "application/json"})
     return env.testapp.post("/%s/2026/" % H38, body, headers=headers, status=status)
 
 
-def test_malformed_multipart(env):
-    res = _post(env, b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc",
-                "multipart/form-data; boundary=xyz")
-    assert res.json["error"]["code"] in ("malformed_multipart", "missing_file")
+MULTIPART = (b"--xyz\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}\r\n"
+             b"--xyz--\r\n")
+
+
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data",                           # no boundary at all
+    "multipart/form-data; boundary=",                # an empty one
+    "multipart/form-data; boundary=\"x y\x01\"",     # not a legal boundary
+    "multipart/form-data; boundary=" + "x" * 300,    # longer than RFC 2046 allows
+], ids=["missing", "empty", "illegal", "too long"])
+def test_malformed_multipart(env, content_type):
+    res = _post(env, MULTIPART, content_type)
+    error = error_of(res, "malformed_multipart", 400)
+    assert error["details"][0]["problem"]
     assert_nothing_stored(env)
+    assert_refusal_audited(env, "malformed_multipart", 400)
+    assert_next_number(env, 1)
 
 
 def test_missing_and_invalid_json(env):
@@ -149,27 +263,44 @@ def test_not_multipart(env):
     error_of(_post(env, b"{}", "application/json"), "unsupported_media_type", 400)
 
 
-def test_too_large_is_413_before_reading(env):
+def test_too_large_is_413(env):
     big = make_pdf() + b"%" + b"x" * (2 << 20)
     res = env.deposit(pdf=big, status=413)
     error_of(res, "too_large", 413)
+    assert_refusal_audited(env, "too_large", 413, "/%s/2026/" % H38)
     assert_nothing_stored(env)
+    assert_next_number(env, 1)
 
 
-def test_unknown_agency_is_404(env):
-    res = env.testapp.post("/000.00.55.H38/2026/", params={"metadata": "{}"},
-                           headers=env.auth(("clerk", H38)), status=404)
+def test_unknown_agency_is_404_with_a_real_file(env):
+    res = env.deposit(agency="000.00.55.H38", who=("clerk", H38), status=404)
     error_of(res, "not_found", 404)
+    assert_refusal_audited(env, "not_found", 404, "/000.00.55.H38/2026/")
+    assert blob_files(env) == []
+    conn = env.conn()
+    try:
+        assert "000.00.55.H38" not in env.root(conn).agencies
+    finally:
+        conn.close()
+    assert_next_number(env, 1)
 
 
 def test_no_token_is_401_and_other_agency_is_403(env):
-    res = env.testapp.post("/%s/2026/" % H38, params={"metadata": "{}"}, status=401)
+    res = env.testapp.post("/%s/2026/" % H38, params={"metadata": json.dumps(default_metadata())},
+                           upload_files=[("file", "vanban.pdf", make_pdf())],
+                           headers={"Accept": "application/json"}, status=401)
     error_of(res, "unauthenticated", 401)
     assert "Bearer" in res.headers["WWW-Authenticate"]
+    entry = assert_refusal_audited(env, "unauthenticated", 401, "/%s/2026/" % H38)
+    assert entry["role"] is None
     res = env.deposit(who=("clerk", SYT), status=403)
     error_of(res, "forbidden", 403)
+    entry = assert_refusal_audited(env, "forbidden", 403, "/%s/2026/" % H38)
+    assert (entry["role"], entry["agency"]) == ("clerk", SYT)
     res = env.deposit(who="archivist", status=403)
+    assert latest_audit(env)[0]["role"] == "archivist"
     assert_nothing_stored(env)
+    assert_next_number(env, 1)
 
 
 def test_bad_year_and_number_in_url_are_404_not_500(env):
@@ -189,7 +320,6 @@ def test_receivers_in_metadata_can_read(env):
 
 
 def test_revoked_token_is_refused(env):
-    import transaction
     from archive_repo import timeutil
     from archive_repo.security.tokens import lookup, revoke_token
     conn = env.conn()

@@ -4,6 +4,7 @@ import hashlib
 import os
 
 from tests.conftest import H38
+from tests.foundation.test_deposit_http import settle
 from tests.support.pdfs import make_pdf
 
 
@@ -53,6 +54,7 @@ def test_head_has_length_and_no_body(env):
 
 def test_reads_are_audited_in_the_audit_database_only(env):
     url, _ = _deposit(env)
+    settle(env)
     data_fs = env.settings["zodbconn.uri"].split("?")[0][len("file://"):]
     size_before = os.path.getsize(data_fs)
     for _ in range(3):
@@ -90,3 +92,42 @@ def test_listings_json_and_html(env):
     html = env.testapp.get("/%s/2026" % H38, headers=env.auth("archivist")).text
     assert "Văn bản đi năm 2026" in html
     env.testapp.get("/%s/2026?page=0" % H38, headers=env.auth("archivist"), status=400)
+
+
+def _json(env, path):
+    return env.testapp.get(path, headers=dict(env.auth("archivist"),
+                                              Accept="application/json")).json
+
+
+def test_agency_years_are_paginated_newest_first(env):
+    for year in (2024, 2025, 2026):
+        env.deposit(year=year, meta={"issued_on": "%d-03-05" % year})
+    first = _json(env, "/%s?size=2" % H38)
+    assert [y["year"] for y in first["years"]] == [2026, 2025]
+    assert (first["total"], first["page"], first["size"], first["pages"]) == (3, 1, 2, 2)
+    assert [y["year"] for y in _json(env, "/%s?size=2&page=2" % H38)["years"]] == [2024]
+    assert _json(env, "/%s?size=2&page=3" % H38)["years"] == []
+    html = env.testapp.get("/%s?size=2" % H38, headers=env.auth("archivist")).text
+    assert "Năm 2025" in html and "Năm 2024" not in html
+    assert 'href="?page=2&amp;size=2">Trang sau' in html
+    html = env.testapp.get("/%s?size=2&page=2" % H38, headers=env.auth("archivist")).text
+    assert "Năm 2024" in html and "Trang trước" in html and "Trang sau" not in html
+
+
+def test_the_agency_directory_is_paginated(env):
+    from tests.conftest import STTTT, SYT
+    first = _json(env, "/?size=2")
+    assert [a["code"] for a in first["agencies"]] == [H38, STTTT]
+    assert (first["total"], first["pages"]) == (3, 2)
+    assert [a["code"] for a in _json(env, "/?size=2&page=2")["agencies"]] == [SYT]
+    html = env.testapp.get("/?size=2", headers=env.auth("archivist")).text
+    assert SYT not in html and 'href="?page=2&amp;size=2">Trang sau' in html
+    assert len(_json(env, "/")["agencies"]) == 3
+
+
+def test_bad_page_parameters_are_400_everywhere(env):
+    for path in ("/", "/%s" % H38, "/%s/2026" % H38):
+        for query in ("page=0", "size=0", "size=501", "page=x"):
+            res = env.testapp.get("%s?%s" % (path, query), status=400, headers=dict(
+                env.auth("archivist"), Accept="application/json"))
+            assert res.json["error"]["code"] == "invalid_page"

@@ -10,25 +10,27 @@ refusal cheap and leaves nothing behind.
 
 Every refusal *raises*, so pyramid_tm aborts the transaction.
 """
-from ..doctypes import SECRET_LEVELS
 from ..errors import BadRequest, Rejected
 from ..events import RecordAdded
 from ..resources import Record, new_version
+from ..rules.engine import not_state_secret
 from . import metadata as md
 from .numbering import choose_number
 from .upload import spool
 
-STATE_SECRET = {
-    "code": "not_state_secret", "article": "1.2", "passed": False, "severity": "reject",
-    "message": "Văn bản có nội dung thuộc bí mật nhà nước không được tiếp nhận "
-               "qua hệ thống (Điều 1, khoản 2); không lưu trữ.",
-}
-
 
 def refuse_state_secret(raw):
+    """Art. 1.2 on the raw metadata, before validation and before the file is
+    spooled.  The level is judged by the rule engine's own check, which folds
+    case, diacritics and Unicode form: compared as typed, a decomposed (NFD)
+    "Mật" slipped through to be spooled and "MẬT" or "Toi mat" came back as
+    invalid metadata instead of this refusal."""
     level = raw.get("confidentiality")
-    if isinstance(level, str) and level.strip() in SECRET_LEVELS:
-        raise Rejected([dict(STATE_SECRET, details={"confidentiality": level.strip()})],
+    if not isinstance(level, str):
+        return              # not text: validation reports it
+    check = not_state_secret({"confidentiality": level})
+    if check.failed:
+        raise Rejected([check.as_json()],
                        "Văn bản mật không được tiếp nhận (Điều 1, khoản 2).")
 
 

@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from .. import audit, timeutil
 from ..deposit import service
-from ..deposit.upload import spool
+from ..deposit.upload import spool, upload_limit
 from ..errors import ArchiveError, BadRequest, TooLarge
 from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
@@ -31,26 +31,38 @@ def _respond(request, template, data):
                               request=request)
 
 
+def _paged(data, page, size, total):
+    """A listing's page with what a client needs to ask for the next one."""
+    return dict(data, page=page, size=size, total=total,
+                pages=max(1, -(-total // size)))
+
+
 @view_config(context=ArchiveRoot, request_method="GET", permission="browse")
 def root_view(request):
+    """The agency directory, by code, one page at a time (a slice of the
+    BTree's values: only the buckets shown are loaded)."""
+    page, size = _page(request)
+    folder, start = request.context.agencies, (page - 1) * size
     agencies = [{"code": a.code, "name": a.name, "url": url_of(request, "/" + a.code),
                  "active": a.valid_to is None, "valid_to": a.valid_to and str(a.valid_to)}
-                for a in request.context.agencies.values()]
+                for a in folder.values()[start:start + size]]
     return _respond(request, "archive_repo:templates/root.jinja2",
-                    {"agencies": agencies, "total": len(agencies)})
+                    _paged({"agencies": agencies}, page, size, len(folder)))
 
 
 @view_config(context=Agency, request_method="GET", permission="view")
 def agency_view(request):
+    """An agency and its years, newest first, one page at a time."""
     agency = request.context
-    years = [{"year": y, "url": url_of(request, "/%s/%d" % (agency.code, y)),
-              "count": len(agency.data[y])}
-             for y in reversed(agency.existing_years())]
-    return _respond(request, "archive_repo:templates/agency.jinja2",
-                    {"code": agency.code, "name": agency.name, "years": years,
-                     "valid_from": agency.valid_from and str(agency.valid_from),
-                     "valid_to": agency.valid_to and str(agency.valid_to),
-                     "successor": agency.successor})
+    page, size = _page(request)
+    years = [{"year": y.year, "url": url_of(request, "/%s/%d" % (agency.code, y.year)),
+              "count": len(y)}
+             for y in agency.page(start=(page - 1) * size, size=size)]
+    return _respond(request, "archive_repo:templates/agency.jinja2", _paged(
+        {"code": agency.code, "name": agency.name, "years": years,
+         "valid_from": agency.valid_from and str(agency.valid_from),
+         "valid_to": agency.valid_to and str(agency.valid_to),
+         "successor": agency.successor}, page, size, len(agency)))
 
 
 def record_summary(request, record):
@@ -85,7 +97,10 @@ def year_view(request):
 
 
 def _check_size(request):
-    limit = int(request.registry.settings.get("archive_repo.max_upload_mb", 100)) << 20
+    """411 / 413 from the headers alone.  The body is still unread here: for a
+    body over the limit ``retrying.activate_hook`` turned off the copy
+    pyramid_retry would otherwise make before any view runs."""
+    limit = upload_limit(request.registry.settings)
     length = request.content_length
     if length is None:
         raise ArchiveError("length_required",
