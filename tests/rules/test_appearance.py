@@ -91,3 +91,45 @@ def test_urgency_stamp_red(make_ctx, urgent_pdf, pki):
     assert check.passed is False and check.details["fields"] == ["ChuKyDoKhan"]
     # the seal itself is still red and in place: only the stamp is wrong
     assert appearance.organisation_seal_red(make_ctx(blue)).passed is True
+
+
+# -- page boxes that do not start at 0,0 ------------------------------------------
+
+SHIFTED_UP = (0, 842, 595, 1684)         # an A4 page one page-height up
+NEGATIVE = (-595, -842, 0, 0)            # an A4 page whose top-right corner is 0,0
+
+
+def _digitized_on(pki, make_ctx, box, seal_box=None, crop=None):
+    from tests.support.pdfs import make_pdf, with_page_box
+    page = with_page_box(make_pdf(), box)
+    if crop:
+        page = with_page_box(page, crop, "/CropBox")
+    pdf = signed_document(pki, kind="digitized", pdf=page, seal_box=seal_box,
+                          org_time=SIGNED_AT)
+    return appearance.organisation_seal_position(make_ctx(pdf, digitized=True))
+
+
+@pytest.mark.parametrize("box", [SHIFTED_UP, NEGATIVE])
+def test_digitized_seal_top_right_of_a_page_not_at_the_origin(make_ctx, pki, box):
+    """The seal at the top-right of the page box, wherever that box sits."""
+    check = _digitized_on(pki, make_ctx, box)           # top_right_box reads the MediaBox
+    assert check.passed is True, check.message
+    assert check.details["page_box"] == [float(v) for v in box]
+    assert check.details["page_size"] == [595.0, 842.0]
+
+
+def test_digitized_seal_bottom_right_of_a_shifted_page_fails(make_ctx, pki):
+    x0, y0, x1, _ = SHIFTED_UP
+    bottom_right = (x1 - 110, y0 + 10, x1 - 10, y0 + 110)
+    check = _digitized_on(pki, make_ctx, SHIFTED_UP, seal_box=bottom_right)
+    assert check.passed is False and "không nằm" in check.message
+
+
+def test_digitized_seal_position_follows_the_crop_box(make_ctx, pki):
+    """A reader shows the CropBox: with the page cropped to its lower half,
+    the top-right corner is at y = 421, not 842."""
+    crop = (0, 0, 595, 421)
+    check = _digitized_on(pki, make_ctx, (0, 0, 595, 842), crop=crop,
+                          seal_box=(475, 311, 575, 411))
+    assert check.passed is True, check.message
+    assert check.details["page_box"] == [0.0, 0.0, 595.0, 421.0]

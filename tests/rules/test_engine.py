@@ -57,14 +57,71 @@ def test_state_secret_and_non_pdf_are_rejected(check, good_pdf):
 
 def test_a_rule_that_crashes_is_reported_not_fatal(check, good_pdf, monkeypatch):
     from archive_repo.rules import engine, pdf_format
+    from archive_repo.rules.model import article
 
+    @article("6.1c")
     def explode(ctx):
         raise RuntimeError("boom")
     monkeypatch.setattr(engine, "RULE_TABLES", engine.RULE_TABLES + [[explode]])
     report = check(good_pdf)
-    assert by_code(report)["explode"]["passed"] is False
+    crashed = by_code(report)["explode"]
+    assert crashed["passed"] is False and crashed["severity"] == "status"
+    assert crashed["article"] == "6.1c"                # the rule's own, not "?"
+    assert "boom" in crashed["message"] and "(Điều 6, khoản 1, điểm c)" in crashed["message"]
     assert report["legal_status"] == "reference_only"
     assert pdf_format.RULES        # the real tables are untouched
+
+
+def test_a_real_rule_that_crashes_keeps_its_article(check, good_pdf, monkeypatch):
+    from archive_repo.rules import engine, trust
+
+    def broken(ctx):
+        raise ValueError("hỏng")
+    broken.__name__, broken.article = "revocation", trust.revocation.article
+    tables = [[broken if rule is trust.revocation else rule for rule in table]
+              for table in engine.RULE_TABLES]
+    monkeypatch.setattr(engine, "RULE_TABLES", tables)
+    assert by_code(check(good_pdf))["revocation"]["article"] == "6.1a"
+
+
+def test_every_rule_names_its_article():
+    from archive_repo.rules import engine
+    from archive_repo.rules.model import ARTICLE
+    rules = [rule for table in engine.RULE_TABLES for rule in table]
+    assert len(rules) == 21
+    assert {rule.__name__: bool(ARTICLE.match(getattr(rule, "article", "?")))
+            for rule in rules} == {rule.__name__: True for rule in rules}
+
+
+CONTRACT_CHECK = {"code", "article", "passed", "message"}
+CERTIFICATE = {"subject", "issuer", "serial", "not_before", "not_after", "sha256"}
+
+
+def test_every_check_and_signature_carries_the_contract_fields(check, pki, urgent_pdf):
+    """Every check of every rule table has the contract's four keys (with
+    a Vietnamese message that names its article when it fails), and every
+    signature its certificate — issuer, serial, validity — and chain."""
+    from datetime import datetime
+    report = check(urgent_pdf, urgency="Khẩn", subject="Quyết định bổ nhiệm cán bộ",
+                   doctype="QĐ", deposited_at=datetime(2026, 3, 9, 15, 0, tzinfo=SIGNED_AT.tzinfo))
+    assert len(report["checks"]) >= 23
+    for c in report["checks"]:
+        assert CONTRACT_CHECK <= set(c), c
+        assert isinstance(c["code"], str) and c["article"] and c["passed"] in (True, False, None)
+        assert isinstance(c["message"], str) and c["message"]
+        if c["passed"] is False:
+            assert "Điều " in c["message"], c
+    assert [c for c in report["checks"] if c["passed"] is False]    # some did fail
+    assert len(report["signatures"]) == 3
+    for sig in report["signatures"]:
+        cert = sig["certificate"]
+        assert CERTIFICATE <= set(cert) and cert["issuer"] and cert["serial"]
+        assert cert["not_before"] < cert["not_after"]
+        assert [c["common_name"] for c in sig["chain"]][:2] == [
+            "TEST Co quan chung thuc so chuyen dung Chinh phu (RootCA)",
+            "TEST Co quan chung thuc so Chinh phu"]
+        assert sig["chain"][-1]["serial"] == cert["serial"]
+        assert sig["validated_at"].endswith("+07:00")
 
 
 def test_report_is_plain_json(check, good_pdf):

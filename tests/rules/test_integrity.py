@@ -8,7 +8,9 @@ import pytest
 
 from archive_repo.rules import evaluate, policy_from_settings
 from tests.conftest import CORPORA
-from tests.rules.conftest import by_code
+from tests.rules.conftest import SIGNED_AT, by_code
+from tests.support.pdfs import make_pdf
+from tests.support.signing import signed_document
 
 PDFS = CORPORA / "pyhanko" / "pdf"
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
@@ -77,12 +79,34 @@ def test_unreadable_or_locked_pdfs_are_rejected(name, corpus_policy):
     assert [c["code"] for c in report["rejections"]] == ["pdf_readable"]
 
 
+LTA = "pades-lta-dss-indirect-arrs-test.pdf"
+
+
 def test_pades_lta_uses_embedded_revocation_data(corpus_policy):
-    report = run("pades-lta-dss-indirect-arrs-test.pdf", corpus_policy)
+    """Deposited while the DSS's CRLs were current (they run to 11/12/2020):
+    the signature timestamp verifies, the signer (whose certificate ran to
+    2022) is judged at its time, revocation answered offline by the DSS."""
+    report = evaluate(str(PDFS / LTA), {"receivers": []},
+                      datetime(2020, 12, 1, tzinfo=timezone.utc), corpus_policy)
     assert report["rejections"] == []
     signer = [s for s in report["signatures"] if s["role"] != "timestamp"][0]
     assert signer["revocation"] == "good"          # from the PDF's DSS, offline
+    assert signer["validated_at_source"] == "timestamp"
+    assert by_code(report)["cert_valid_at_signing"]["passed"] is True
     assert any(s["role"] == "timestamp" for s in report["signatures"])
+
+
+def test_pades_lta_deposited_after_its_revocation_data_lapsed(corpus_policy):
+    """In 2026 the TSA's CRL in the DSS is stale, so its token proves no
+    time; the signer is judged at the deposit, when its certificate had
+    expired.  (Document timestamps are not yet used as proof of existence
+    for older revocation data — PAdES-LTA's long-term chain.)"""
+    report = run(LTA, corpus_policy)
+    assert report["rejections"] == []
+    signer = [s for s in report["signatures"] if s["role"] != "timestamp"][0]
+    assert signer["validated_at_source"] == "deposit"
+    assert signer["signed_at_source"] == "pdf_M"
+    assert by_code(report)["cert_valid_at_signing"]["passed"] is False
 
 
 def test_page_added_after_signing_is_caught(check, pki, good_pdf):
@@ -165,3 +189,62 @@ def test_page_added_after_signing_names_the_revision(make_ctx, good_pdf):
     assert {s["field"] for s in check.details["signatures"]} == {"ChuKyCaNhan", "ChuKyToChuc"}
     assert [r["revision"] for r in check.details["signatures"][1]["changed_in"]] == [3]
     assert "phiên bản 3" in check.message and ctx.facts["revisions"][3]["signs"] is None
+
+
+def test_page_removed_after_signing_is_rejected(check, pki):
+    """The mirror of an added page: the second page taken out of the page
+    tree in an incremental update; both signatures stay intact."""
+    from tests.support.pdfs import make_pdf, remove_page_incrementally
+    signed = signed_document(pki, org_time=SIGNED_AT, pdf=make_pdf(pages=2))
+    report = check(remove_page_incrementally(signed))
+    assert all(s["intact"] for s in report["signatures"])
+    check_ = by_code(report)["no_modification_after_signing"]
+    assert check_["passed"] is False and check_["severity"] == "reject"
+    assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
+    changed = {d["field"]: d for d in check_["details"]["signatures"]}
+    assert set(changed) == {"ChuKyCaNhan", "ChuKyToChuc"}
+    assert [r["revision"] for r in changed["ChuKyToChuc"]["changed_in"]] == [3]
+    assert "phiên bản 3" in check_["message"]
+
+
+# -- DocMDP: what a certification signature permits ---------------------------------
+
+def _certified_then_signed(pki, permission):
+    """Two prepared fields; the organisation certifies in the first with
+    ``permission``, then a second signature fills the other — pyHanko itself
+    refuses to sign under NO_CHANGES, so the helper ignores the lock as a
+    careless tool would."""
+    from tests.support.signing import add_signature_fields, sign
+    prepared = add_signature_fields(make_pdf(), {"ChungThuc": (350, 100, 450, 200),
+                                                 "ChuKyThem": (100, 100, 200, 200)})
+    certified = sign(prepared, pki.signer("organisation"), "ChungThuc", certify=permission,
+                     signing_time=SIGNED_AT)
+    return sign(certified, pki.signer("personal"), "ChuKyThem", ignore_locks=True,
+                signing_time=SIGNED_AT)
+
+
+def test_signature_after_a_no_changes_certification_is_rejected(check, pki):
+    report = check(_certified_then_signed(pki, "NO_CHANGES"))
+    certification = report["signatures"][0]
+    # pyHanko's level is one PDF permits; only the DocMDP verdict says no
+    assert (certification["field"], certification["modification_level"]) == (
+        "ChungThuc", "FORM_FILLING")
+    assert (certification["docmdp"], certification["docmdp_ok"]) == ("NO_CHANGES", False)
+    check_ = by_code(report)["no_modification_after_signing"]
+    assert check_["passed"] is False and check_["severity"] == "reject"
+    [detail] = check_["details"]["signatures"]
+    assert (detail["field"], detail["docmdp"], detail["docmdp_ok"]) == (
+        "ChungThuc", "NO_CHANGES", False)
+    assert [r["revision"] for r in detail["changed_in"]] == [3]
+    assert "chữ ký chứng thực ChungThuc (phiên bản 2) không cho phép bất kỳ thay đổi nào" \
+        in check_["message"]
+    assert "phiên bản 3: FORM_FILLING" in check_["message"]
+    assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
+
+
+def test_signature_after_a_fill_forms_certification_is_permitted(check, pki):
+    report = check(_certified_then_signed(pki, "FILL_FORMS"))
+    certification = report["signatures"][0]
+    assert (certification["docmdp"], certification["docmdp_ok"]) == ("FILL_FORMS", True)
+    assert by_code(report)["no_modification_after_signing"]["passed"] is True
+    assert report["rejections"] == []

@@ -98,3 +98,23 @@ def test_organisation_rule_passes_and_fails_on_the_context(make_ctx, pki, good_p
     check = roles.organisation_signature(alone)
     assert check.passed is False
     assert check.message == "Văn bản thiếu chữ ký số của tổ chức (Điều 6, khoản 2)."
+
+
+def test_stamp_place_is_read_in_the_page_box_of_a_shifted_page(make_ctx, pki):
+    """Top-left of a page whose box ends at 0,0 (MediaBox [-595 -842 0 0]):
+    the urgency stamp's place is judged from the box's own origin."""
+    from tests.support.pdfs import make_pdf, with_page_box
+    from tests.support.signing import PERSONAL_BOX, SEAL_BOX, URGENCY_BOX, make_image_png, sign
+    dx, dy = -595, -842
+    page = with_page_box(make_pdf(), (dx, dy, 0, 0))
+
+    def moved(box):
+        return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+    pdf = signed_document(pki, pdf=page, personal_box=moved(PERSONAL_BOX),
+                          seal_box=moved(SEAL_BOX), org_time=SIGNED_AT)
+    pdf = sign(pdf, pki.signer("organisation"), "Signature3", box=moved(URGENCY_BOX),
+               image=make_image_png("urgency"), signing_time=SIGNED_AT)
+    sigs = make_ctx(pdf).signatures
+    assert [(s.role, s.role_rule) for s in sigs] == [
+        ("personal", "uid-person"), ("organisation", "uid-organisation"),
+        ("urgency", "urgency-top-left")]

@@ -139,3 +139,24 @@ def test_not_a_pdf_at_all(tmp_path, rule_policy):
     ctx = Context(path=str(path), metadata={}, deposited_at=SIGNED_AT, policy=rule_policy)
     assert signatures.read_signatures(ctx) == []
     assert "Không đọc được" in ctx.facts["signature_problems"][0]
+
+
+def _embedded(pdf):
+    import io
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    return PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+
+
+@pytest.mark.parametrize("tsa,verified", [("tsa", True), ("rogue_tsa", False)])
+def test_only_a_verified_token_gives_a_time(pki, rule_policy, tsa, verified):
+    """``claimed_time`` is the signer's own claim, token or not; a token's
+    time counts only once verified against the configured roots."""
+    token_time = FRIDAY_16H - timedelta(days=3 * 365)
+    pdf = sign(make_pdf(), pki.signer("personal"), "ChuKy", signing_time=FRIDAY_16H,
+               timestamper=pki.timestamper(token_time, who=tsa))
+    sig = _embedded(pdf)
+    assert signatures.claimed_time(sig) == (FRIDAY_16H, "signing_time")
+    deposit = FRIDAY_16H + timedelta(hours=1)
+    when = signatures.validation_moment(sig, rule_policy, ([], [], []), deposit)
+    assert (when.at, when.source) == ((token_time, "timestamp") if verified
+                                      else (deposit, "deposit"))

@@ -81,9 +81,11 @@ def test_real_vietnamese_roots_are_read_and_fingerprinted():
 
 
 def test_report_records_trust_roots_used(check, good_pdf, pki):
-    report = check(good_pdf)
-    assert report["trust_roots"][0]["subject"].startswith("Common Name: TEST Co quan") or \
-        "TEST Co quan" in report["trust_roots"][0]["subject"]
+    from cryptography.hazmat.primitives import hashes
+    [root] = check(good_pdf)["trust_roots"]
+    assert root["sha256"] == pki.root.cert.fingerprint(hashes.SHA256()).hex()
+    assert "Common Name: TEST Co quan chung thuc so chuyen dung Chinh phu (RootCA)" \
+        in root["subject"]
 
 
 def test_every_trust_rule_passes_on_a_correct_document(make_ctx, good_pdf):
@@ -94,13 +96,108 @@ def test_every_trust_rule_passes_on_a_correct_document(make_ctx, good_pdf):
         ("signing_key_usage", True, "6.1a"), ("revocation", True, "6.1a")]
 
 
-def test_expired_certificate_is_fine_for_what_it_signed_while_valid(make_ctx, pki):
-    """Validity is judged at the claimed signing time, not today."""
-    from archive_repo.rules import trust
-    pdf = signed_document(pki, personal="expired", org_time=datetime(2016, 5, 2, 9, 0, tzinfo=VN))
-    ctx = make_ctx(pdf)
-    assert trust.cert_valid_at_signing(ctx).passed is True
-    assert ctx.signatures[0].trusted is True
+# -- backdating: the signer's claimed time never moves the validation moment -------
+
+OLD_CLAIM = datetime(2016, 5, 2, 9, 0, tzinfo=VN)       # the expired cert was valid then
+BEFORE_REVOCATION = datetime(2015, 6, 1, 9, 0, tzinfo=VN)   # revoked 1/1/2016
+
+
+def test_expired_certificate_claiming_an_old_signing_time_fails(check, pki):
+    """The audit's case: a certificate that expired in 2017 signs, claiming
+    2016, beside a 2026 organisation signature.  No trusted timestamp, so
+    the certificate is judged at the deposit, when it had expired."""
+    report = check(signed_document(pki, personal="expired", personal_time=OLD_CLAIM,
+                                   org_time=SIGNED_AT))
+    valid = by_code(report)["cert_valid_at_signing"]
+    assert valid["passed"] is False and valid["details"]["fields"] == ["ChuKyCaNhan"]
+    assert "Trần Thị Bình" in valid["message"] and "01/01/2017" in valid["message"]
+    assert "chỉ do người ký tự khai, không có dấu thời gian tin cậy" in valid["message"]
+    assert "thời điểm nộp lưu 10:00:00 05/03/2026" in valid["message"]
+    assert valid["message"].endswith("(Điều 6, khoản 1, điểm a).")
+    assert valid["details"]["judged_at"]["ChuKyCaNhan"] == {
+        "at": "2026-03-05T10:00:00+07:00", "source": "deposit"}
+    personal = report["signatures"][0]
+    assert personal["signed_at"] == "2016-05-02T09:00:00+07:00"      # still what it claims
+    assert personal["trusted"] is False
+    assert report["legal_status"] == "reference_only"
+    assert valid["message"] in report["legal_status_reasons"]
+
+
+def test_revoked_certificate_claiming_a_time_before_revocation_fails(check, pki):
+    """The audit's second case: judged at its claimed 2015 moment the 2016
+    CRL was "too recent" and revocation came out "not checked" (passing
+    under soft-fail); judged at the deposit the CRL lists it."""
+    report = check(signed_document(pki, personal="revoked", personal_time=BEFORE_REVOCATION,
+                                   org_time=SIGNED_AT))
+    revocation = by_code(report)["revocation"]
+    assert revocation["passed"] is False and revocation["details"]["revoked"] == ["ChuKyCaNhan"]
+    assert "Lê Văn Cường (thu hồi ngày 01/01/2016)" in revocation["message"]
+    assert "trước ngày thu hồi, chỉ do người ký tự khai" in revocation["message"]
+    assert "(Điều 6, khoản 1, điểm a)" in revocation["message"]
+    assert report["signatures"][0]["revoked_at"] == "2016-01-01T07:00:00+07:00"
+    assert report["legal_status"] == "reference_only"
+
+
+def test_timestamped_old_signature_by_a_since_expired_certificate_passes(check, pki):
+    """A token from the trusted TSA proves the 2016 signature was made while
+    the certificate was valid: judged then, it still counts in 2026."""
+    pdf = signed_document(pki, personal="expired", personal_time=OLD_CLAIM,
+                          personal_timestamper=pki.timestamper(OLD_CLAIM), org_time=SIGNED_AT)
+    report = check(pdf)
+    checks = by_code(report)
+    assert checks["cert_valid_at_signing"]["passed"] is True
+    assert checks["revocation"]["passed"] is True
+    personal = report["signatures"][0]
+    assert (personal["validated_at"], personal["validated_at_source"]) == (
+        "2016-05-02T09:00:00+07:00", "timestamp")
+    assert personal["signed_at_source"] == "timestamp" and personal["trusted"] is True
+    assert report["legal_status"] == "equivalent_to_paper", report["legal_status_reasons"]
+
+
+def test_timestamp_before_revocation_proves_the_signature_predates_it(check, pki):
+    """With a proven moment, a later CRL still answers for it: revoked on
+    1/1/2016, the certificate was good for a signature stamped in 2015."""
+    pdf = signed_document(pki, personal="revoked", personal_time=BEFORE_REVOCATION,
+                          personal_timestamper=pki.timestamper(BEFORE_REVOCATION),
+                          org_time=SIGNED_AT)
+    report = check(pdf)
+    assert by_code(report)["revocation"]["passed"] is True
+    assert report["signatures"][0]["revocation"] == "good"
+
+
+def test_timestamp_after_revocation_is_caught(check, pki):
+    stamped = datetime(2016, 6, 1, 9, 0, tzinfo=VN)
+    pdf = signed_document(pki, personal="revoked", personal_time=stamped,
+                          personal_timestamper=pki.timestamper(stamped), org_time=SIGNED_AT)
+    assert by_code(check(pdf))["revocation"]["passed"] is False
+
+
+def test_a_token_from_an_untrusted_tsa_does_not_move_the_moment(check, pki):
+    """A timestamp from a TSA that is not under the configured roots is a
+    claim like any other: the certificate is judged at the deposit."""
+    pdf = signed_document(pki, personal="expired", personal_time=OLD_CLAIM,
+                          personal_timestamper=pki.timestamper(OLD_CLAIM, who="rogue_tsa"),
+                          org_time=SIGNED_AT)
+    report = check(pdf)
+    assert by_code(report)["cert_valid_at_signing"]["passed"] is False
+    personal = report["signatures"][0]
+    assert personal["validated_at_source"] == "deposit"
+    assert personal["signed_at_source"] == "signing_time"
+
+
+def test_current_certificate_is_judged_at_the_deposit(make_ctx, good_pdf):
+    ctx = make_ctx(good_pdf)
+    assert {(s.validated_at, s.validated_at_source) for s in ctx.signatures} == {
+        (ctx.deposited_at, "deposit")}
+
+
+def test_a_claim_outside_the_certificate_life_fails(check, pki):
+    """Valid at the deposit, but claiming to have signed before the
+    certificate existed (1/1/2015): the claim contradicts the certificate."""
+    pdf = signed_document(pki, personal_time=datetime(2014, 6, 1, tzinfo=VN), org_time=SIGNED_AT)
+    valid = by_code(check(pdf))["cert_valid_at_signing"]
+    assert valid["passed"] is False
+    assert "nằm ngoài thời hạn của chứng thư" in valid["message"]
 
 
 def test_trust_root_fingerprints_are_the_evidence(pki, rule_policy):

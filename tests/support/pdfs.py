@@ -66,3 +66,51 @@ def write_pdf(path, **kw):
     with open(path, "wb") as f:
         f.write(data)
     return path
+
+
+# -- changes after signing: incremental updates that leave signatures intact -----
+
+def _incremental(pdf_bytes, change):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def append_page_incrementally(pdf_bytes, size=A4):
+    """An empty page appended in a new revision."""
+    from pyhanko.pdf_utils import generic
+
+    def add(writer):
+        writer.insert_page(generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Page"),
+            generic.NameObject("/MediaBox"): generic.ArrayObject(
+                [generic.NumberObject(v) for v in (0, 0, size[0], size[1])])}))
+    return _incremental(pdf_bytes, add)
+
+
+def remove_page_incrementally(pdf_bytes, index=-1):
+    """Page ``index`` taken out of the (flat) page tree in a new revision."""
+    from pyhanko.pdf_utils import generic
+
+    def remove(writer):
+        pages = writer.root["/Pages"]
+        kids = pages["/Kids"]
+        del kids[index]
+        pages["/Count"] = generic.NumberObject(len(kids))
+        writer.update_container(pages)
+    return _incremental(pdf_bytes, remove)
+
+
+def with_page_box(pdf_bytes, box, name="/MediaBox"):
+    """Every page's ``name`` box set to ``box`` (x0, y0, x1, y1): pages
+    whose origin is not 0,0, as some scanners and imposition tools write."""
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    for page in pdf.pages:
+        page.obj[name] = pikepdf.Array(list(box))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

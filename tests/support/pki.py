@@ -7,9 +7,11 @@
          │                O=Ủy ban nhân dân tỉnh Lào Cai, UID=MNS:…
          ├─ expired       (valid 2015–2017)
          ├─ revoked       (listed in the sub-CA's CRL)
-         └─ no_signing    (key usage keyEncipherment only)
-    commercial root "TEST Commercial Root CA" └─ commercial (the same department,
-                                                  as bought from a public CA)
+         ├─ no_signing    (key usage keyEncipherment only)
+         └─ tsa           (time stamping: ``pki.timestamper(moment)``)
+    commercial root "TEST Commercial Root CA" ├─ commercial (the same department,
+                                              │               as bought from a public CA)
+                                              └─ rogue_tsa (a TSA nobody here trusts)
 
 Signers for pyHanko: ``pki.signer("personal")`` (any Party attribute name).
 
@@ -100,6 +102,7 @@ class PKI:
     commercial: Party
     crl: x509.CertificateRevocationList
     tsa: Party = None
+    rogue_tsa: Party = None         # a time-stamping unit under the commercial root
 
     @property
     def trust_roots_dir(self):
@@ -127,11 +130,12 @@ class PKI:
                  for c in [party.cert] + party.chain]
         return certs, asn1_keys.PrivateKeyInfo.load(der_key)
 
-    def timestamper(self, at):
+    def timestamper(self, at, who="tsa"):
         """A pyHanko time stamper for the test TSA (under the Government
-        sub-CA) whose tokens say ``at`` (an aware datetime)."""
+        sub-CA) whose tokens say ``at`` (an aware datetime); ``who="rogue_tsa"``
+        for one under the commercial root, whose tokens prove nothing here."""
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-        certs, key = self._asn1(self.tsa)
+        certs, key = self._asn1(getattr(self, who))
         return DummyTimeStamper(tsa_cert=certs[0], tsa_key=key, certs_to_embed=certs[1:],
                                 fixed_dt=at)
 
@@ -171,9 +175,14 @@ def build_pki(folder):
                              com_key, 200, crl=False), [com_root.cert])
     tsa = leaf("tsa", _name("TEST Dich vu cap dau thoi gian", "Ban Co yeu Chinh phu (TEST)"),
                105, usage="timestamp")
+    rogue_key = _key()
+    rogue_tsa = Party("rogue_tsa", rogue_key,
+                      _cert(_name("TEST Commercial Time Stamping", "TEST Commercial CA JSC"),
+                            rogue_key, com_name, com_key, 201, usage="timestamp", crl=False),
+                      [com_root.cert])
     crl = _crl(sub, [revoked.cert.serial_number])
     pki = PKI(folder, root, sub, personal, organisation, expired, revoked, no_signing,
-              com_root, commercial, crl, tsa)
+              com_root, commercial, crl, tsa, rogue_tsa)
     _write(pki)
     return pki
 

@@ -109,8 +109,11 @@ def _pdf_signer_class():
     from pyhanko.sign import signers
 
     class DatedPdfSigner(signers.PdfSigner):
-        """A PdfSigner that claims ``signing_time`` instead of "now"."""
+        """A PdfSigner that claims ``signing_time`` instead of "now"; with
+        ``ignore_locks`` it also signs a document whose certification
+        forbids it, as a careless or hostile tool would."""
         signing_time = None
+        ignore_locks = False
 
         def init_signing_session(self, pdf_out, existing_fields_only=False):
             session = super().init_signing_session(pdf_out, existing_fields_only)
@@ -118,7 +121,30 @@ def _pdf_signer_class():
                 session.system_time = self.signing_time
             return session
 
+        def _enforce_certification_constraints(self, reader):
+            if not self.ignore_locks:
+                super()._enforce_certification_constraints(reader)
+
     return DatedPdfSigner
+
+
+def _docmdp(name):
+    from pyhanko.sign.fields import MDPPerm
+    return {"docmdp_permissions": MDPPerm[name]} if name else {}
+
+
+def add_signature_fields(pdf_bytes, fields_and_boxes, page=0):
+    """Empty signature fields ``{name: (x1, y1, x2, y2)}`` added in one
+    incremental update — what a form prepared for later signers carries."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    for name, box in fields_and_boxes.items():
+        fields.append_signature_field(writer, fields.SigFieldSpec(
+            sig_field_name=name, on_page=page, box=tuple(int(round(v)) for v in box)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _subfilter(pades):
@@ -127,7 +153,7 @@ def _subfilter(pades):
 
 
 def sign(pdf_bytes, signer, field_name, page=0, box=None, image=None, signing_time=None,
-         timestamper=None, pades=False):
+         timestamper=None, pades=False, certify=None, ignore_locks=False):
     """Add one signature as an incremental update; return the new bytes.
 
     ``box`` (x1, y1, x2, y2) makes a visible widget on ``page`` (0-based);
@@ -135,7 +161,11 @@ def sign(pdf_bytes, signer, field_name, page=0, box=None, image=None, signing_ti
     aware datetime) is the time the signature claims.  ``timestamper``
     (e.g. ``pki.timestamper(moment)``) adds a signature timestamp token;
     ``pades=True`` signs as ETSI.CAdES.detached, which carries no
-    ``signingTime`` (only ``/M`` then says when).
+    ``signingTime`` (only ``/M`` then says when).  ``certify`` (a DocMDP
+    permission name: "NO_CHANGES", "FILL_FORMS", "ANNOTATE") makes it a
+    certification signature; ``ignore_locks=True`` signs even where an
+    earlier certification forbids it.  An existing empty field named
+    ``field_name`` is filled (give no ``box`` then).
     """
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -148,11 +178,20 @@ def sign(pdf_bytes, signer, field_name, page=0, box=None, image=None, signing_ti
     style = (StaticStampStyle(background=PdfImage(pil), border_width=0,
                               background_opacity=1.0) if pil is not None else None)
     meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256",
-                                        subfilter=_subfilter(pades))
-    pdf_signer = _pdf_signer_class()(meta, signer, stamp_style=style, new_field_spec=spec,
+                                        subfilter=_subfilter(pades), certify=bool(certify),
+                                        **_docmdp(certify))
+    # an existing empty field is filled as it is; otherwise the new one
+    new_field = spec if box or not _has_field(writer, field_name) else None
+    pdf_signer = _pdf_signer_class()(meta, signer, stamp_style=style, new_field_spec=new_field,
                                      timestamper=timestamper)
     pdf_signer.signing_time = signing_time
+    pdf_signer.ignore_locks = ignore_locks
     return pdf_signer.sign_pdf(writer).getvalue()
+
+
+def _has_field(writer, name):
+    from pyhanko.sign.fields import enumerate_sig_fields
+    return any(found == name for found, _, _ in enumerate_sig_fields(writer))
 
 
 def signed_document(pki, kind="born_digital", urgent=False, personal_time=None,
@@ -160,7 +199,7 @@ def signed_document(pki, kind="born_digital", urgent=False, personal_time=None,
                     personal_image="signature", seal_image="seal", seal_box=None,
                     personal_box=PERSONAL_BOX, personal_colour=None, seal_colour=None,
                     urgency_colour=None, with_personal=None, with_organisation=True,
-                    pdf=None):
+                    pdf=None, personal_timestamper=None, org_timestamper=None):
     """A signed PDF (bytes), correct by default:
 
     * born-digital: the signer's blue signature at ``PERSONAL_BOX``, then the
@@ -173,7 +212,8 @@ def signed_document(pki, kind="born_digital", urgent=False, personal_time=None,
     ``"no_signing"``…), ``*_image=None`` signs without an image, ``*_colour``
     repaints it, ``seal_box`` moves the seal, ``with_*=False`` leaves a
     signature out, ``*_time`` sets the claimed signing times (default: the
-    organisation signs now, the person 30 minutes earlier).
+    organisation signs now, the person 30 minutes earlier), ``*_timestamper``
+    (``pki.timestamper(moment)``) adds a signature timestamp token.
     """
     pdf = pdf if pdf is not None else make_pdf()
     org_time = org_time or datetime.now(VN).replace(microsecond=0)
@@ -183,12 +223,13 @@ def signed_document(pki, kind="born_digital", urgent=False, personal_time=None,
     if with_personal:
         img = make_image(personal_image, personal_colour) if personal_image else None
         pdf = sign(pdf, pki.signer(personal), FIELDS["personal"], box=personal_box,
-                   image=img, signing_time=personal_time)
+                   image=img, signing_time=personal_time, timestamper=personal_timestamper)
     if with_organisation:
         default_box = SEAL_BOX if kind == "born_digital" else top_right_box(pdf)
         img = make_image(seal_image, seal_colour) if seal_image else None
         pdf = sign(pdf, pki.signer(organisation), FIELDS["organisation"],
-                   box=seal_box or default_box, image=img, signing_time=org_time)
+                   box=seal_box or default_box, image=img, signing_time=org_time,
+                   timestamper=org_timestamper)
     if urgent:
         pdf = sign(pdf, pki.signer(organisation), FIELDS["urgency"], box=URGENCY_BOX,
                    image=make_image("urgency", urgency_colour),

@@ -24,7 +24,7 @@ of page 1 and within its top quarter widened by the tolerance.
 import colorsys
 from collections import Counter
 
-from .model import STATUS, Check
+from .model import STATUS, Check, article
 
 TARGET_HUES = {"blue": 230.0, "red": 0.0}
 COLOUR_VI = {"blue": "màu xanh", "red": "màu đỏ"}
@@ -126,11 +126,13 @@ def _image_check(ctx, role, colour, code, article, what, where):
                  STATUS, details)
 
 
+@article("9.1a")
 def personal_image_blue(ctx):
     return _image_check(ctx, "personal", "blue", "personal_image_blue", "9.1a",
                         "chữ ký của người có thẩm quyền", "Điều 9, khoản 1, điểm a")
 
 
+@article("9.2c")
 def organisation_seal_red(ctx):
     article, where = (("8.1b", "Điều 8, khoản 1, điểm b") if ctx.digitized
                       else ("9.2c", "Điều 9, khoản 2, điểm c"))
@@ -148,22 +150,29 @@ def overlap_fraction(seal, personal):
     return overlap / (personal[2] - personal[0])
 
 
-def _page_size(ctx, index):
-    box = [float(v) for v in ctx.pdf.pages[index].mediabox]
-    return box[2] - box[0], box[3] - box[1]
+def page_box(page):
+    """The page as a reader shows it, ``[x0, y0, x1, y1]`` in the same user
+    space as widget rectangles: the CropBox, else the MediaBox (pikepdf
+    resolves inheritance).  Neither need start at 0,0 — scanners and
+    imposition tools write boxes such as ``[0 842 595 1684]``."""
+    x1, y1, x2, y2 = [float(v) for v in page.cropbox]
+    return [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
 
 
 def _digitized_position(ctx, seal):
     tol = ctx.policy.appearance_tolerance
-    width, height = _page_size(ctx, 0)
-    cx, cy = (seal.rect[0] + seal.rect[2]) / 2, (seal.rect[1] + seal.rect[3]) / 2
+    x0, y0, x1, y1 = page_box(ctx.pdf.pages[0])
+    width, height = x1 - x0, y1 - y0
+    # the seal's centre relative to the page's own origin
+    cx = (seal.rect[0] + seal.rect[2]) / 2 - x0
+    cy = (seal.rect[1] + seal.rect[3]) / 2 - y0
     ok = seal.page == 0 and cx >= width / 2 and cy >= height * (0.75 - tol)
     return Check("organisation_seal_position", "8.1b", ok,
                  "Chữ ký số của tổ chức %s ở góc trên, bên phải trang đầu (nửa phải, phần tư "
                  "trên cùng, dung sai %.0f%% chiều cao trang; Điều 8, khoản 1, điểm b và Điều 9, "
                  "khoản 3, điểm b)." % ("nằm" if ok else "không nằm", tol * 100), STATUS,
-                 {"rect": seal.rect, "page": seal.page, "page_size": [width, height],
-                  "tolerance": tol})
+                 {"rect": seal.rect, "page": seal.page, "page_box": [x0, y0, x1, y1],
+                  "page_size": [width, height], "tolerance": tol})
 
 
 def _born_digital_position(ctx, seal):
@@ -184,6 +193,7 @@ def _born_digital_position(ctx, seal):
                           "tolerance": tol, "seal": seal.rect, "personal": personal.rect})
 
 
+@article("9.2c")
 def organisation_seal_position(ctx):
     seals = [s for s in ctx.signatures_with_role("organisation") if s.rect is not None]
     if not seals:
@@ -193,6 +203,7 @@ def organisation_seal_position(ctx):
     return position(ctx, seals[0])
 
 
+@article("6.4b")
 def urgency_stamp_red(ctx):
     if not ctx.metadata.get("urgency"):
         return Check("urgency_stamp_red", "6.4b", None, "Văn bản không thuộc loại khẩn.", STATUS)

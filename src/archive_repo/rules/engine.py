@@ -16,10 +16,10 @@ from .. import timeutil
 from ..doctypes import SECRET_LEVELS
 from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
                timing, trust, urgency)
-from .model import REJECT, STATUS, Check, Context, RulePolicy
+from .model import REJECT, STATUS, Check, Context, RulePolicy, where
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "1.1"
+ENGINE_VERSION = "1.2"
 
 # The order a clerk reads the report in: is the file whole, who signed with
 # what, when, in which format, how it looks, and what follows from it.
@@ -112,14 +112,22 @@ def read_signatures(ctx):
                           STATUS)]
 
 
+def _crashed(rule, exc):
+    """The failing check a rule's own bug becomes, under the article the
+    rule enforces (``@article``), so the report still says what went
+    unjudged."""
+    number = getattr(rule, "article", "?")
+    return Check(rule.__name__, number, False,
+                 "Không đánh giá được quy tắc %s do lỗi của hệ thống: %s (%s)."
+                 % (rule.__name__, str(exc)[:200], where(number)), STATUS)
+
+
 def run_rule(rule, ctx):
     try:
         result = rule(ctx)
     except Exception as exc:
         log.exception("rule %s failed", rule.__name__)
-        return [Check(rule.__name__, "?", False,
-                      "Không đánh giá được quy tắc %s: %s" % (rule.__name__, str(exc)[:200]),
-                      STATUS)]
+        return [_crashed(rule, exc)]
     return result if isinstance(result, list) else [result]
 
 
@@ -150,9 +158,15 @@ def flags(checks):
             "paper_copy_reasons": paper.details.get("reasons", []) if paper else []}
 
 
+SIGNATURE_TIMES = ("signed_at", "validated_at", "revoked_at")
+
+
 def signature_json(sig):
+    """The signature's facts; its instants in Vietnam time (+07:00)."""
     data = sig.as_json()
-    data["signed_at"] = timeutil.isoformat(sig.signed_at) if sig.signed_at else None
+    for name in SIGNATURE_TIMES:
+        moment = getattr(sig, name)
+        data[name] = timeutil.isoformat(moment) if moment else None
     return data
 
 

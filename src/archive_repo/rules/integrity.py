@@ -8,8 +8,14 @@ content rewritten, in a later incremental update leave every earlier
 signature intact.  The difference analysis (``modification_level``) and the
 byte-range coverage decide; ``ctx.facts['revisions']`` says which revision
 made the change and what pyHanko found in it.
+
+A *certification* signature may permit less than PDF does (its DocMDP
+permission, ISO 32000-1 Table 254): ``NO_CHANGES`` forbids even a later
+signature.  pyHanko measures the modification level against it
+(``docmdp_ok``); a later change beyond the certifier's permission is a
+change after signing like any other, and the deposit is refused.
 """
-from .model import REJECT, STATUS, Check
+from .model import REJECT, STATUS, Check, article
 from .signatures import ALLOWED_LEVELS
 
 ARTICLE = "7.1a"
@@ -17,6 +23,15 @@ WHERE = "Điều 7, khoản 1, điểm a"
 # A signature must cover its whole revision; anything less is a byte-range
 # anomaly (bytes outside the signed ranges may hide content).
 WHOLE_COVERAGE = {"ENTIRE_REVISION", "ENTIRE_FILE"}
+# What a certification signature's DocMDP permission allows, as a clerk reads it.
+DOCMDP_VI = {"NO_CHANGES": "không cho phép bất kỳ thay đổi nào",
+             "FILL_FORMS": "chỉ cho phép điền biểu mẫu và ký thêm",
+             "ANNOTATE": "chỉ cho phép điền biểu mẫu, ký thêm và ghi chú"}
+# pyHanko's modification levels each DocMDP permission admits (DSS and
+# document timestamps are always allowed, pyHanko's LTA_UPDATES).
+DOCMDP_ALLOWS = {"NO_CHANGES": {"NONE", "LTA_UPDATES"},
+                 "FILL_FORMS": {"NONE", "LTA_UPDATES", "FORM_FILLING"},
+                 "ANNOTATE": {"NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS"}}
 
 
 def _unreadable(ctx):
@@ -25,6 +40,7 @@ def _unreadable(ctx):
                  "%s (%s)." % ("; ".join(problems), WHERE), REJECT, {"problems": problems})
 
 
+@article("7.1a")
 def signatures_intact(ctx):
     """Every signature's digest and cryptographic signature check out."""
     if ctx.facts.get("signature_problems"):
@@ -45,24 +61,40 @@ def signatures_intact(ctx):
 
 def _modified(sig):
     return (sig.modification_level and sig.modification_level not in ALLOWED_LEVELS) \
-        or (sig.coverage and sig.coverage not in WHOLE_COVERAGE)
+        or (sig.coverage and sig.coverage not in WHOLE_COVERAGE) or sig.docmdp_ok is False
 
 
-def _bad_revisions(ctx, after):
+def _allowed_after(sig):
+    """The modification levels later revisions may reach without voiding
+    ``sig``: what PDF permits, narrowed by a certification's DocMDP."""
+    return ALLOWED_LEVELS & DOCMDP_ALLOWS.get(sig.docmdp, ALLOWED_LEVELS)
+
+
+def _bad_revisions(ctx, sig):
+    allowed = _allowed_after(sig) | {None}
     return [r for r in ctx.facts.get("revisions", [])
-            if r["revision"] > after and (r.get("problem") or r.get("modification_level")
-                                          not in ALLOWED_LEVELS | {None})]
+            if r["revision"] > sig.revision and (r.get("problem") or
+                                                 r.get("modification_level") not in allowed)]
 
 
 def _describe(sig, revisions):
     if sig.coverage and sig.coverage not in WHOLE_COVERAGE:
         return "chữ ký %s không bao trùm toàn bộ phiên bản được ký (%s)" % (sig.field, sig.coverage)
-    what = "; ".join("phiên bản %d: %s" % (r["revision"], (r.get("problem") or
-                     r["modification_level"])[:160]) for r in revisions)
+    if sig.docmdp_ok is False and sig.modification_level in ALLOWED_LEVELS:
+        return "chữ ký chứng thực %s (phiên bản %d) %s (DocMDP %s), nhưng sau đó văn bản vẫn " \
+            "bị thay đổi (%s)" % (sig.field, sig.revision, DOCMDP_VI.get(sig.docmdp, sig.docmdp),
+                                 sig.docmdp, _changes(revisions) or sig.modification_level)
+    what = _changes(revisions)
     return "sau chữ ký %s (phiên bản %d) — %s" % (sig.field, sig.revision,
                                                  what or sig.modification_level)
 
 
+def _changes(revisions):
+    return "; ".join("phiên bản %d: %s" % (r["revision"], (r.get("problem") or
+                     r["modification_level"])[:160]) for r in revisions)
+
+
+@article("7.1a")
 def no_modification_after_signing(ctx):
     """Nothing beyond permitted updates follows any signature."""
     if not ctx.signatures:
@@ -74,7 +106,8 @@ def no_modification_after_signing(ctx):
                      "Không có thay đổi nào sau khi ký ngoài các thay đổi được phép.", REJECT)
     details = [{"field": s.field, "revision": s.revision,
                 "modification_level": s.modification_level, "coverage": s.coverage,
-                "changed_in": _bad_revisions(ctx, s.revision), "problems": s.problems}
+                "docmdp": s.docmdp, "docmdp_ok": s.docmdp_ok,
+                "changed_in": _bad_revisions(ctx, s), "problems": s.problems}
                for s in changed]
     return Check("no_modification_after_signing", ARTICLE, False,
                  "Văn bản bị thay đổi sau khi ký: %s (%s)." % (
@@ -82,6 +115,7 @@ def no_modification_after_signing(ctx):
                      WHERE), REJECT, {"signatures": details})
 
 
+@article("4.1")
 def has_signature(ctx):
     """Art. 4: a signed document can be equivalent to paper; an unsigned
     one is kept for reference only."""

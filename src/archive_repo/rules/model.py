@@ -21,6 +21,7 @@ A check's ``severity`` says what a failure means:
 this document (e.g. scan quality of a born-digital PDF) — a rule that does not
 apply never blocks.
 """
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Optional
@@ -28,6 +29,26 @@ from typing import Any, Optional
 REJECT = "reject"
 STATUS = "status"
 FLAG = "flag"
+ARTICLE = re.compile(r"^(\d+)\.(\d+)([a-zđ]?)$")
+
+
+def article(number):
+    """Mark a rule with the article it enforces (``"6.1a"``).  The engine
+    reads it when the rule itself fails, so even a bug's report says which
+    requirement went unjudged."""
+    def mark(rule):
+        rule.article = number
+        return rule
+    return mark
+
+
+def where(number):
+    """``"6.1a"`` as a clerk reads it: "Điều 6, khoản 1, điểm a"."""
+    found = ARTICLE.match(number or "")
+    if not found:
+        return "Điều %s" % number
+    text = "Điều %s, khoản %s" % found.group(1, 2)
+    return text + (", điểm %s" % found.group(3) if found.group(3) else "")
 
 
 @dataclass
@@ -57,7 +78,13 @@ class SignatureFacts:
     ``unknown``; ``role_rule`` names the classification rule that decided it.
     ``signed_at`` is aware (Vietnam time when shown); ``signed_at_source`` says
     whether it came from a trusted timestamp or the signer's claimed time.
-    ``revocation`` is ``good``, ``revoked`` or ``not_checked``.
+    ``validated_at`` is the moment the certificate was judged (expiry,
+    revocation): a verified, trusted timestamp's time (``validated_at_source``
+    ``timestamp``), else the deposit (``deposit``) — never the signer's claim.
+    ``revocation`` is ``good``, ``revoked`` (``revoked_at`` when) or
+    ``not_checked``.  ``docmdp`` is the DocMDP permission a certification
+    signature sets (``NO_CHANGES``, ``FILL_FORMS``, ``ANNOTATE``) and
+    ``docmdp_ok`` pyHanko's verdict on whether later changes respect it.
     ``rect`` is the widget rectangle ``[x1, y1, x2, y2]`` in PDF points on
     page ``page`` (0-based), or None for an invisible signature.
     """
@@ -67,13 +94,18 @@ class SignatureFacts:
     signer: str = ""
     signed_at: Optional[datetime] = None
     signed_at_source: Optional[str] = None
+    validated_at: Optional[datetime] = None
+    validated_at_source: Optional[str] = None
     intact: bool = False
     valid: bool = False
     trusted: Optional[bool] = None
     trust_detail: str = ""
     revocation: str = "not_checked"
+    revoked_at: Optional[datetime] = None
     modification_level: str = ""
     coverage: str = ""
+    docmdp: Optional[str] = None
+    docmdp_ok: Optional[bool] = None
     covers_whole_document: bool = False
     revision: int = 0
     certificate: dict = field(default_factory=dict)

@@ -18,7 +18,7 @@ flag for a person to read, not a rule.
 import re
 import unicodedata
 
-from .model import FLAG, Check
+from .model import FLAG, Check, article
 
 # Level-1 bodies (QCVN 102 "LNN", the code's last group) through which a
 # document reaches the Government or the Prime Minister.
@@ -79,6 +79,7 @@ def reasons(metadata):
     return found
 
 
+@article("5.3")
 def paper_copy_required(ctx):
     found = reasons(ctx.metadata)
     details = {"reasons": [kind for kind, _, _ in found],

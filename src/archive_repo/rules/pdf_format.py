@@ -8,7 +8,7 @@ catalogue ``/Version`` that is not a version number is ignored and reported.
 """
 import re
 
-from .model import STATUS, Check
+from .model import STATUS, Check, article
 
 VERSION = re.compile(r"^/?(\d+)\.(\d+)$")
 
@@ -31,6 +31,7 @@ def effective_version(pdf):
     return max(found, key=parse_version) if found else None
 
 
+@article("6.1c")
 def pdf_version(ctx):
     found = versions(ctx.pdf)
     version = effective_version(ctx.pdf)

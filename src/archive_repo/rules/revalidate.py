@@ -8,12 +8,18 @@ asks "was this document valid when it was sent?" under today's trust roots.
 A run has an id stored in the root (``job_state``); ``--resume`` skips the
 versions that already carry a report of the last unfinished run, so a job
 interrupted after hours restarts where it stopped.
+
+Each record that gains a report is announced with
+``RecordModified(record, None, what="revalidation")`` through the ``notify``
+callable the caller passes (the console job passes ``registry.notify``), so
+the WebDAV change feed and the indexes learn of it in the same transaction.
 """
 import uuid
 
 from persistent.mapping import PersistentMapping
 
 from .. import timeutil
+from ..events import RecordModified
 from . import evaluate
 
 JOB = "revalidate"
@@ -57,20 +63,30 @@ def revalidate_version(record, version, policy, run_id):
     return report
 
 
+def revalidate_record(record, policy, run_id):
+    """New reports for the versions of ``record`` not yet done in this run;
+    returns them (empty: nothing changed)."""
+    return [revalidate_version(record, version, policy, run_id)
+            for version in record.versions
+            if not any(r.get("run_id") == run_id for r in version.reports)]
+
+
 def revalidate(root, policy, commit, agency=None, year=None, resume=False,
-               every=50, dry_run=False, progress=None):
+               every=50, dry_run=False, progress=None, notify=None):
     """Revalidate every version of the selected records; ``commit()`` is
-    called every ``every`` records.  Returns counts by legal status."""
+    called every ``every`` records, ``notify(event)`` for each record that
+    gained a report (not in a dry run: nothing is kept, nothing changed).
+    Returns counts by legal status."""
     run_id = start_run(root, resume)
     commit()
     counts = {"equivalent_to_paper": 0, "reference_only": 0, "skipped": 0}
     for i, record in enumerate(select_records(root, agency, year), 1):
-        for version in record.versions:
-            if any(r.get("run_id") == run_id for r in version.reports):
-                counts["skipped"] += 1
-                continue
-            report = revalidate_version(record, version, policy, run_id)
+        made = revalidate_record(record, policy, run_id)
+        counts["skipped"] += len(record.versions) - len(made)
+        for report in made:
             counts[report["legal_status"]] = counts.get(report["legal_status"], 0) + 1
+        if made and notify is not None and not dry_run:
+            notify(RecordModified(record, None, what="revalidation"))
         if progress:
             progress(record)
         if i % every == 0 and not dry_run:

@@ -27,7 +27,7 @@ signature is never taken for the urgency one because of where it sits.
 import json
 import unicodedata
 
-from .model import STATUS, Check
+from .model import STATUS, Check, article
 
 PERSON = ["CMND:", "CCCD:", "HC:"]
 ORGANISATION = ["MST:", "MNS:"]
@@ -63,9 +63,12 @@ def region(sig):
     """Which quarter of page 1 the widget's centre is in, or None."""
     if sig.rect is None or sig.page != 0:
         return None
-    width, height = (sig.appearance or {}).get("page_size") or A4
-    x = (sig.rect[0] + sig.rect[2]) / 2
-    y = (sig.rect[1] + sig.rect[3]) / 2
+    facts = sig.appearance or {}
+    x0, y0, x1, y1 = facts.get("page_box") or [0, 0] + list(facts.get("page_size") or A4)
+    width, height = x1 - x0, y1 - y0
+    # relative to the page box's own origin, which need not be 0,0
+    x = (sig.rect[0] + sig.rect[2]) / 2 - x0
+    y = (sig.rect[1] + sig.rect[3]) / 2 - y0
     return ("top" if y > height / 2 else "bottom") + "-" + ("left" if x < width / 2 else "right")
 
 
@@ -99,6 +102,7 @@ def classify(signatures, policy):
     return signatures
 
 
+@article("6.2")
 def personal_signature(ctx):
     """Art. 6.2: a born-digital document carries its signer's signature."""
     if ctx.digitized:
@@ -114,6 +118,7 @@ def personal_signature(ctx):
                  "Văn bản thiếu chữ ký số của người có thẩm quyền (Điều 6, khoản 2).", STATUS)
 
 
+@article("6.2")
 def organisation_signature(ctx):
     """Art. 6.2 (born-digital) and 6.3b (digitised): the issuing
     organisation's signature."""

@@ -21,7 +21,7 @@ import math
 
 from PIL import ImageChops
 
-from .model import STATUS, Check
+from .model import STATUS, Check, article
 
 SCAN_SHARE = 0.25        # of the page area: smaller images are stamps, logos
 GREY_SPREAD = 12         # max channel difference still counted as grey (JPEG noise)
@@ -158,6 +158,7 @@ def _not_applicable(code):
                  STATUS)
 
 
+@article("8.1a")
 def scan_resolution(ctx):
     if not ctx.digitized:
         return _not_applicable("scan_resolution")
@@ -182,6 +183,7 @@ def scan_resolution(ctx):
                  % (least, minimum), STATUS, details)
 
 
+@article("8.1a")
 def scan_colour(ctx):
     if not ctx.digitized:
         return _not_applicable("scan_colour")

@@ -5,9 +5,17 @@ ValidationContext built from the operator's folders — the Government
 specialised-CA roots (``policy.trust_roots_dir``) and the CRLs dropped into
 ``policy.crl_dir`` — plus what the PDF itself carries (its DSS and the
 signature's Adobe revocation attribute), never fetching anything.  The
-chain is judged at the signature's time (timestamp token, else the signed
-``signingTime``, else ``/M``).  The results land in :class:`SignatureFacts`;
-the rule modules judge them.
+results land in :class:`SignatureFacts`; the rule modules judge them.
+
+When the certificate is judged (expiry, revocation): at the time of a
+signature timestamp token that verifies and whose TSA chains to a
+configured root (the TSA itself judged at the deposit), otherwise at the
+deposit (``ctx.deposited_at``; revalidation passes the original one).  The
+signer's own ``signingTime`` or ``/M`` never moves that moment: they come
+from the signer's clock, and judging a certificate then would let anyone
+sign with an expired or revoked certificate by setting the clock back.
+That claimed time is still what ``signed_at`` reports when no trusted
+timestamp exists (the timing rule, Art. 6.1b, has nothing better).
 
 Revocation is "good" only when pyHanko could check it: a trusted verdict
 under ``soft-fail`` is re-checked under ``hard-fail`` (without the costly
@@ -19,9 +27,12 @@ signature it adds and what pyHanko's difference analysis found changed
 compared with the revision before it (the per-revision view of what
 ``modification_level`` sums up per signature).
 """
+import asyncio
 import hashlib
 import io
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
@@ -145,7 +156,8 @@ def _signed_attr(sig, name):
 
 
 def _token_time(sig):
-    """genTime of the signature timestamp token (unverified), or None."""
+    """genTime of the signature timestamp token, *unverified* (anyone can
+    write one), or None: only tells whether there is a token to verify."""
     from pyhanko.sign.general import find_unique_cms_attribute
     try:
         token = find_unique_cms_attribute(sig.signer_info["unsigned_attrs"],
@@ -157,18 +169,67 @@ def _token_time(sig):
 
 
 def claimed_time(sig):
-    """(moment, source) the signature claims, before any validation."""
-    for source, moment in (("timestamp", _token_time(sig)),
-                           ("signing_time", _signed_attr(sig, "signing_time")),
+    """(moment, source) the signer claims — the signed ``signingTime``, else
+    the signature dictionary's ``/M`` — or (None, None).  A claim, not
+    evidence: a timestamp token counts only once verified
+    (:func:`verified_timestamp`)."""
+    for source, moment in (("signing_time", _signed_attr(sig, "signing_time")),
                            ("pdf_M", sig.self_reported_timestamp)):
         if moment is not None:
             return moment, source
     return None, None
 
 
+# -- when the certificate is judged --------------------------------------------
+
+@dataclass(frozen=True)
+class Moment:
+    """The instant a signer's certificate is judged at, and why then:
+    ``source`` is ``timestamp`` (a verified, trusted token) or ``deposit``."""
+    at: datetime
+    source: str
+    deposited_at: datetime
+
+    @property
+    def retroactive(self):
+        # A CRL issued after a *proven* signing moment still says whether the
+        # certificate was revoked before it (point-in-time validation); a
+        # deposit-time judgement needs no such allowance.
+        return self.source == "timestamp"
+
+
+def _trusted_token_time(ts):
+    return ts.timestamp if ts is not None and ts.intact and ts.valid and ts.trusted else None
+
+
+def verified_timestamp(sig, policy, dss, deposited_at):
+    """The time of the signature's timestamp token if the token matches the
+    signature, its own signature verifies and its TSA chains to a configured
+    root (judged at ``deposited_at``, revocation per the policy); else None."""
+    if _token_time(sig) is None:        # no token: spare the extra validation
+        return None
+    from pyhanko.sign.validation.generic_cms import collect_timing_info
+    context = _context(policy, sig, dss, deposited_at, policy.revocation_mode)
+    try:
+        info = asyncio.run(collect_timing_info(sig.signer_info, context,
+                                               raw_digest=sig.compute_digest))
+    except Exception as exc:            # a malformed token proves nothing
+        log.info("timestamp token of %s not verified: %s", sig.field_name, exc)
+        return None
+    return _trusted_token_time(info.get("timestamp_validity"))
+
+
+def validation_moment(sig, policy, dss, deposited_at):
+    """The :class:`Moment` to judge ``sig``'s certificate at."""
+    stamped = verified_timestamp(sig, policy, dss, deposited_at)
+    if stamped is not None:
+        return Moment(stamped, "timestamp", deposited_at)
+    return Moment(deposited_at, "deposit", deposited_at)
+
+
 # -- validation ------------------------------------------------------------------
 
-def _context(policy, sig, dss, moment, mode):
+def _context(policy, sig, dss, moment, mode, retroactive=False):
     from pyhanko_certvalidator import ValidationContext
     roots, crls = trust_material(policy)
     dss_crls, dss_ocsps, dss_certs = dss
@@ -176,27 +237,33 @@ def _context(policy, sig, dss, moment, mode):
     return ValidationContext(
         trust_roots=roots, crls=list(crls) + dss_crls + adobe_crls,
         ocsps=dss_ocsps + adobe_ocsps, other_certs=dss_certs + list(sig.other_embedded_certs),
-        allow_fetching=False, revocation_mode=mode, moment=moment)
+        allow_fetching=False, revocation_mode=mode, moment=moment,
+        retroactive_revinfo=retroactive)
 
 
-def _validate(sig, policy, dss, moment, mode, skip_diff=False):
+def _validate(sig, policy, dss, when, mode, skip_diff=False):
+    """pyHanko's verdict with the certificate judged at ``when`` (a
+    :class:`Moment`); a timestamp token's TSA at the deposit, as
+    :func:`verified_timestamp` judged it."""
     from pyhanko.sign.validation import validate_pdf_signature
-    return validate_pdf_signature(sig, _context(policy, sig, dss, moment, mode),
-                                  skip_diff=skip_diff)
+    signer = _context(policy, sig, dss, when.at, mode, when.retroactive)
+    tsa = (_context(policy, sig, dss, when.deposited_at, policy.revocation_mode)
+           if _token_time(sig) is not None else None)
+    return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff)
 
 
-def _statuses(sig, policy, dss, moment):
+def _statuses(sig, policy, dss, when):
     """``(full status, trust status, revocation)``.  One validation that
     requires revocation data — enough in the usual case, where the operator's
     CRLs or the PDF's DSS answer; only when it fails without a revocation
     verdict, a second, cheaper one (no difference analysis) that does not
     require it gives the chain's verdict, and revocation is "not_checked"."""
-    strict = _validate(sig, policy, dss, moment, "hard-fail")
+    strict = _validate(sig, policy, dss, when, "hard-fail")
     if strict.trusted:
         return strict, strict, "good"
     if strict.revocation_details is not None:
         return strict, strict, "revoked"
-    lenient = _validate(sig, policy, dss, moment, "soft-fail", skip_diff=True)
+    lenient = _validate(sig, policy, dss, when, "soft-fail", skip_diff=True)
     return strict, lenient, "not_checked"
 
 
@@ -256,61 +323,68 @@ def widgets(pdf):
 def _placement(placed, name, pdf):
     """(page, rect, appearance facts) of the field's widget; the colours are
     added by the appearance rules, which need them."""
-    from .appearance import _images
+    from .appearance import _images, page_box
     page, rect, annot = placed.get(name, (None, None, None))
     if rect is None or (rect[2] - rect[0]) * (rect[3] - rect[1]) <= 0:
         return None, None, {}       # an invisible signature
-    box = [float(v) for v in pdf.pages[page].mediabox]
+    box = page_box(pdf.pages[page])
     normal = (annot.get("/AP") or {}).get("/N")
-    return page, rect, {"page_size": [box[2] - box[0], box[3] - box[1]],
+    return page, rect, {"page_size": [box[2] - box[0], box[3] - box[1]], "page_box": box,
                         "images": sum(1 for _ in _images(normal))}
 
 
-def _signed_at(sig, status):
-    """(moment, source): a trusted timestamp token's time, else the signed
-    ``signingTime`` attribute, else the signature dictionary's ``/M``."""
-    ts = status.timestamp_validity
-    # A token counts only from a TSA that chains to a configured root.
-    if ts is not None and ts.intact and ts.valid and ts.trusted:
-        return ts.timestamp, "timestamp"
-    for source, moment in (("signing_time", _signed_attr(sig, "signing_time")),
-                           ("pdf_M", sig.self_reported_timestamp)):
-        if moment is not None:
-            return moment, source
-    return None, None
+def _signed_at(sig, when):
+    """(moment, source): the verified timestamp's time, else what the signer
+    claims (``signingTime``, else ``/M``)."""
+    if when.source == "timestamp":
+        return when.at, "timestamp"
+    return claimed_time(sig)
 
 
-def signature_facts(sig, policy, dss, placed, pdf):
+def _revoked_at(status):
+    details = status.revocation_details
+    return details.revocation_date if details is not None else None
+
+
+def _docmdp(sig):
+    level = sig.docmdp_level
+    return level.name if level is not None else None
+
+
+def signature_facts(sig, policy, dss, placed, pdf, deposited_at):
     """SignatureFacts for one embedded signature."""
-    moment, _ = claimed_time(sig)
-    status, trust, revocation = _statuses(sig, policy, dss, moment)
-    signed_at, source = _signed_at(sig, status)
+    when = validation_moment(sig, policy, dss, deposited_at)
+    status, trust, revocation = _statuses(sig, policy, dss, when)
+    signed_at, source = _signed_at(sig, when)
     page, rect, appearance = _placement(placed, sig.field_name, pdf)
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
         field=sig.field_name, signer=common_name(sig.signer_cert.subject),
-        signed_at=signed_at, signed_at_source=source, intact=bool(status.intact),
+        signed_at=signed_at, signed_at_source=source, validated_at=when.at,
+        validated_at_source=when.source, intact=bool(status.intact),
         valid=bool(status.valid), trusted=bool(trust.trusted),
         trust_detail="" if trust.trusted else str(trust.trust_problem_indic or ""),
-        revocation=revocation,
+        revocation=revocation, revoked_at=_revoked_at(status),
         modification_level=level.name if level else "", coverage=coverage.name if coverage else "",
+        docmdp=_docmdp(sig), docmdp_ok=status.docmdp_ok,
         covers_whole_document=bool(coverage and coverage.name == "ENTIRE_FILE"),
         revision=sig.signed_revision, certificate=describe_cert(sig.signer_cert),
         chain=_trusted_chain(trust) or _chain(sig, dss, policy), page=page, rect=rect,
         appearance=appearance, problems=_diff_problems(status))
 
 
-def timestamp_facts(sig, policy, dss, placed, pdf):
+def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at):
     """SignatureFacts for a document timestamp (PAdES-LTA): the TSA's
-    signature over the revision, role ``timestamp``."""
+    signature over the revision, role ``timestamp``; the TSA is judged at
+    the deposit, like every certificate without an earlier proven time."""
     from pyhanko.sign.validation import validate_pdf_timestamp
-    moment, _ = claimed_time(sig)
-    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, None, "soft-fail"))
+    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, deposited_at, "soft-fail"))
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
         field=str(sig.field_name), role="timestamp", role_rule="doc-timestamp",
         signer=common_name(sig.signer_cert.subject), signed_at=status.timestamp,
-        signed_at_source="timestamp", intact=bool(status.intact), valid=bool(status.valid),
+        signed_at_source="timestamp", validated_at=deposited_at, validated_at_source="deposit",
+        intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), modification_level=level.name if level else "",
         coverage=coverage.name if coverage else "",
         covers_whole_document=bool(coverage and coverage.name == "ENTIRE_FILE"),
@@ -321,9 +395,9 @@ def timestamp_facts(sig, policy, dss, placed, pdf):
 FACTS_BY_TYPE = {"/Sig": signature_facts, "/DocTimeStamp": timestamp_facts}
 
 
-def _safe_facts(sig, policy, dss, placed, pdf):
+def _safe_facts(sig, policy, dss, placed, pdf, deposited_at):
     try:
-        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf)
+        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at)
     except Exception as exc:    # a malformed signature is a fact, not a crash
         log.info("signature %s could not be validated: %s", sig.field_name, exc)
         return SignatureFacts(field=str(sig.field_name), revision=sig.signed_revision,
@@ -362,7 +436,8 @@ def read_signatures(ctx):
         return []
     placed = ctx.facts["widgets"] = widgets(ctx.pdf)
     dss = _dss_material(reader)
-    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf) for sig in embedded]
+    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at)
+             for sig in embedded]
     ctx.facts["revisions"] = revisions(reader, embedded)
     return found
 

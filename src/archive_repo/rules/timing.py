@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from .. import timeutil
 from .calendar import calendar_for
-from .model import FLAG, STATUS, Check
+from .model import FLAG, STATUS, Check, article
 
 NOON = time(12, 0)
 # The signer's clock and ours differ a little; a deposit a few minutes
@@ -32,6 +32,7 @@ def _org_signature(ctx):
     return max(orgs, key=lambda s: s.signed_at) if orgs else None
 
 
+@article("6.1b")
 def sent_in_time(ctx):
     org = _org_signature(ctx)
     if org is None:
@@ -59,6 +60,7 @@ def sent_in_time(ctx):
                  % (_show(signed), _show(sent), _show(limit)), STATUS, details)
 
 
+@article("6.4c")
 def urgent_sent_immediately(ctx):
     """Art. 6.4c: an urgent document goes out right after signing.  A flag
     for people, not a validity rule: the regulation sets no measurable limit."""

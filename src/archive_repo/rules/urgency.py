@@ -7,7 +7,7 @@ extra organisation signature at the urgency stamp's place (role
 ``urgency``; its red image is :mod:`appearance`'s concern).
 """
 from ..doctypes import URGENCIES
-from .model import FLAG, STATUS, Check
+from .model import FLAG, STATUS, Check, article
 from .paper_copy import fold
 
 # folded spelling -> (the level as written in the regulation, edXML Priority);
@@ -24,6 +24,7 @@ def level_of(metadata):
     return LEVELS.get(fold(text), (text, None))
 
 
+@article("6.4a")
 def urgency_marked(ctx):
     level = level_of(ctx.metadata)
     if level is None:
@@ -40,6 +41,7 @@ def urgency_marked(ctx):
                  "Văn bản %s: được xử lý ưu tiên (Điều 6, khoản 4, điểm a)." % name, FLAG, details)
 
 
+@article("6.4b")
 def urgency_signature(ctx):
     level = level_of(ctx.metadata)
     if level is None:

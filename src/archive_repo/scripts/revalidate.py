@@ -1,4 +1,4 @@
-"""``archive-repo revalidate [--agency CODE] [--year YYYY] [--resume]``."""
+"""``archive-repo revalidate [--agency CODE] [--year YYYY] [--resume] [--dry-run]``."""
 from ..rules.revalidate import revalidate, select_records
 from .progress import Progress
 
@@ -25,8 +25,10 @@ def run(args, env):
         tm.commit()
         tm.begin()
 
+    # registry.notify: the change feed and the indexes hear of each new report
     counts = revalidate(root, policy, commit, args.agency, args.year, args.resume,
-                        args.every, args.dry_run, progress=lambda r: bar.step())
+                        args.every, args.dry_run, progress=lambda r: bar.step(),
+                        notify=env["registry"].notify)
     bar.close()
     if args.dry_run:
         tm.abort()

@@ -4,6 +4,27 @@ from ..deposit.metadata import FIELDS
 from . import url_of
 
 
+REPORT_FIELDS = ("made_at", "kind", "run_id", "engine_version", "legal_status",
+                 "legal_status_reasons", "trust_roots", "revocation_mode", "flags")
+
+
+def failed_checks(report):
+    """The checks that cost the document its status or its deposit (flags
+    are information, never failures)."""
+    return [c for c in report.get("checks", [])
+            if c.get("passed") is False and c.get("severity") != "flag"]
+
+
+def report_json(report):
+    """A revalidation report as the record shows it: when, by which engine,
+    against which trust roots, the verdict and the failed checks.  The
+    whole report (every check and signature) is the version's
+    ``validation.json`` over WebDAV."""
+    data = {name: report.get(name) for name in REPORT_FIELDS}
+    data["failed_checks"] = failed_checks(report)
+    return data
+
+
 def version_json(request, record, version):
     report = version.report or {}
     return {
@@ -19,6 +40,7 @@ def version_json(request, record, version):
         "reason": version.reason,
         "legal_status": report.get("legal_status", "reference_only"),
         "revalidations": len(version.reports),
+        "reports": [report_json(r) for r in version.reports],
     }
 
 
