@@ -1,7 +1,10 @@
 """Deposit → deliveries → inbox → accept / refuse, over HTTP with each
 agency's own token; every illegal step refused with 403 or 409."""
-from tests.workflow.conftest import (H38, STTTT, SYT, accept, clerk, delivery_path,
-                                     error_code, get, record_path, refuse)
+from tests.support.pdfs import make_pdf
+from tests.workflow.conftest import (H38, STTTT, SYT, accept, acknowledge, add_version, clerk,
+                                     delivery_path, error_code, export, get, post_status,
+                                     post_xml, recall, record_path, refuse, status_message,
+                                     with_attachment)
 
 
 def test_deposit_creates_one_sent_delivery_per_receiver(env, sent):
@@ -133,15 +136,45 @@ def test_unknown_delivery_is_404(env, sent):
     get(env, delivery_path(sent, "000.00.99.H38"), status=404)
 
 
-def test_transitions_are_audited_and_a_refusal_leaves_an_audit_entry(env, sent):
+def test_another_receiver_cannot_refuse_or_acknowledge_a_delivery(env, sent):
+    error_code(refuse(env, sent, STTTT, who=clerk(SYT), status=403), 403, "forbidden")
+    recall(env, sent)
+    for who in (clerk(SYT), clerk(H38), "archivist", "admin"):
+        error_code(acknowledge(env, sent, STTTT, who=who, status=403), 403, "forbidden")
+    assert get(env, delivery_path(sent, STTTT), clerk(STTTT)).json["state"] == \
+        "recall_requested"
+
+
+def test_every_step_is_in_the_records_audit_history(env, sent):
+    post_status(env, sent, STTTT, status_message("01", STTTT, sent), clerk(STTTT))
     accept(env, sent, STTTT)
-    accept(env, sent, STTTT, status=409)
+    refuse(env, sent, SYT)
+    add_version(env, sent, kind="update")
+    # an edXML replacement (from the axis): another file under the same header
+    post_xml(env, with_attachment(export(env, sent, business="replace"),
+                                  make_pdf(["Bản thay thế"])), status=200)
+    post_status(env, sent, STTTT, status_message("05", STTTT, sent), clerk(STTTT))
+    recall(env, sent)
+    acknowledge(env, sent, STTTT)
+    accept(env, sent, STTTT, status=409)            # refused: nothing of it in the history
     history = get(env, record_path(sent)).json["history"]
-    assert [h["action"] for h in history] == ["deposit", "accept"]
+    assert [(h["action"], h["outcome"]) for h in history] == [
+        ("deposit", "ok"), ("status_edxml", "ok"), ("accept", "ok"), ("refuse", "ok"),
+        ("new_version", "ok"), ("export_edxml", "ok"), ("import_edxml", "ok"),
+        ("status_edxml", "ok"), ("recall", "ok"), ("acknowledge_recall", "ok")]
+    detail = {h["action"]: h["detail"] for h in history}
+    assert detail["refuse"] == {"receiver": SYT, "reason_code": "not_competent"}
+    assert detail["import_edxml"]["business"] == "replace"
+    assert detail["import_edxml"]["version"] == 3
+    assert detail["acknowledge_recall"]["receiver"] == STTTT
+    assert detail["recall"]["receivers"] == [STTTT]
+    assert [h["detail"]["code"] for h in history if h["action"] == "status_edxml"] == \
+        ["01", "05"]
+    assert all(h["actor"] and h["at"].endswith("+07:00") for h in history)
     conn = env.registry._zodb_databases["audit"].open()
     try:
         from archive_repo.audit import get_log
-        refusals = [e for e in get_log(conn).latest(20) if e["outcome"] == "refused"]
+        refusals = [e for e in get_log(conn).latest(50) if e["outcome"] == "refused"]
     finally:
         conn.close()
     assert refusals and refusals[0]["detail"]["code"] == "illegal_transition"

@@ -7,10 +7,12 @@ import pytest
 
 from tests.conftest import build_env, close_env
 from tests.support.pdfs import make_pdf
-from tests.workflow.conftest import (H38, STTTT, SYT, accept, clerk, error_code, get,
-                                     record_path, refuse)
+from tests.workflow.conftest import (H38, JSON, STTTT, SYT, accept, acknowledge, add_version,
+                                     clerk, delivery_path, error_code, export, get, post_status,
+                                     post_xml, recall, record_path, refuse, status_message,
+                                     with_attachment)
 
-XML = "application/xml"
+NS = {"e": "http://www.mic.gov.vn/TBT/QCVN_102_2016"}
 META = {"receivers": [STTTT, SYT], "urgency": "Hỏa tốc", "number": 42,
         "signer_position": "Chủ tịch", "keywords": ["chuyển đổi số", "kế hoạch"],
         "digitized": True, "page_count": 2, "issued_amount": 15,
@@ -18,18 +20,6 @@ META = {"receivers": [STTTT, SYT], "urgency": "Hỏa tốc", "number": 42,
 FIELDS = ("number", "notation", "doctype", "subject", "issued_on", "signer",
           "signer_position", "urgency", "confidentiality", "receivers", "digitized",
           "page_count", "keywords", "language", "description", "issued_amount", "due_date")
-
-
-def export(env, record, who=clerk(H38), **params):
-    return env.testapp.get(record_path(record) + "/edxml", params=params,
-                           headers=env.auth(who)).body
-
-
-def post_xml(env, body, agency=H38, year=2026, who=None, status=201):
-    return env.testapp.post("/%s/%s/" % (agency, year), body,
-                            headers=dict(env.auth(who or clerk(agency)),
-                                         **{"Content-Type": XML, "Accept": "application/json"}),
-                            status=status)
 
 
 @pytest.fixture
@@ -95,8 +85,9 @@ def test_update_and_revoke_messages_change_the_existing_record(env, elsewhere):
     env.testapp.post(record_path(original) + "/versions/", params={"kind": "replace"},
                      upload_files=[("file", "thay-the.pdf", make_pdf(["Thay thế"]))],
                      headers=env.auth(clerk(H38)))
-    updated = post_xml(elsewhere, export(env, original), status=200).json
+    updated = post_xml(elsewhere, export(env, original, business="replace"), status=200).json
     assert [v["reason"] for v in updated["versions"]] == ["new", "replace"]
+    assert updated["duplicate"] is False and updated["version"]["number"] == 2
     env.testapp.post_json(record_path(original) + "/recall", {"reason": "Sai thể thức."},
                           headers=env.auth(clerk(H38)))
     revoked = post_xml(elsewhere, export(env, original, business="revoke"), status=200).json
@@ -178,27 +169,17 @@ def test_status_messages_follow_the_lifecycle(env, sent):
     def code(receiver):
         body = env.testapp.get(path % receiver, headers=env.auth(clerk(H38))).body
         return etree.fromstring(body).findtext(".//e:StatusCode", namespaces=ns)
+    # merely sent: nothing is known of the receiver yet (01 means "arrived")
+    res = env.testapp.get(path % STTTT, headers=dict(env.auth(clerk(H38)), **JSON),
+                          status=409)
+    assert "01" in error_code(res, 409, "no_status_yet")["message"]
+    post_status(env, sent, STTTT, status_message("01", STTTT, sent), clerk(STTTT))
     assert code(STTTT) == "01"
     accept(env, sent, STTTT)
     refuse(env, sent, SYT)
     assert (code(STTTT), code(SYT)) == ("03", "02")
-
-
-def status_message(code, organ, record, description="", staff=""):
-    return ("""<?xml version="1.0" encoding="utf-8"?>
-<edXMLEnvelope xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLHeader><Status>
-<ResponseFor><OrganId>%s</OrganId><DocumentId>%s,2026/03/05,%s/QĐ-UBND</DocumentId></ResponseFor>
-<From><OrganId>%s</OrganId></From><StatusCode>%s</StatusCode>
-<Description>%s</Description><Timestamp>2026/03/06 08:00:00</Timestamp>
-<StaffInfo><Staff>%s</Staff></StaffInfo></Status></edXMLHeader><edXMLBody/></edXMLEnvelope>"""
-            % (H38, H38, record["number"], organ, code, description, staff)).encode()
-
-
-def post_status(env, record, receiver, body, who, status=200):
-    return env.testapp.post(record_path(record) + "/deliveries/%s/status" % receiver, body,
-                            headers=dict(env.auth(who), **{"Content-Type": XML,
-                                                           "Accept": "application/json"}),
-                            status=status)
+    post_status(env, sent, STTTT, status_message("05", STTTT, sent), clerk(STTTT))
+    assert code(STTTT) == "05"
 
 
 def test_incoming_status_messages_drive_the_transitions(env, sent):
@@ -225,4 +206,212 @@ def test_status_messages_are_guarded_like_the_transitions(env, sent):
                            status=400), 400, "edxml_status_code")
     post_status(env, sent, STTTT, status_message("03", STTTT, sent), clerk(STTTT))
     error_code(post_status(env, sent, STTTT, status_message("03", STTTT, sent), clerk(STTTT),
+                           status=409), 409, "illegal_transition")
+
+
+# -- export any record; messages about an existing document -----------------
+
+def business_code(body):
+    from lxml import etree
+    return etree.fromstring(body).findtext(".//e:Bussiness/e:BussinessDocType", namespaces=NS)
+
+
+def test_a_record_at_version_2_exports_into_an_empty_archive(env, elsewhere):
+    original = env.deposit(meta=META).json
+    corrected = make_pdf(["Bản đính chính"], pages=2)
+    add_version(env, original, pdf=corrected, kind="update")
+    current = get(env, record_path(original)).json
+    body = export(env, original)
+    assert business_code(body) == "0"                    # new, whatever the version
+    imported = post_xml(elsewhere, body).json            # 201, not 404 record_not_found
+    assert {f: imported[f] for f in FIELDS} == {f: current[f] for f in FIELDS}
+    assert imported["sha256"] == current["sha256"] == hashlib.sha256(corrected).hexdigest()
+    assert imported["filename"] == current["filename"] == "dinh-chinh.pdf"
+    assert [v["reason"] for v in imported["versions"]] == ["new"]
+    got = elsewhere.testapp.get(record_path(imported) + "/document.pdf",
+                                headers=elsewhere.auth(clerk(H38))).body
+    assert got == corrected
+
+
+def test_messages_about_an_existing_document_are_asked_for(env, sent):
+    path = record_path(sent) + "/edxml"
+    hdrs = dict(env.auth(clerk(H38)), **JSON)
+    err = error_code(env.testapp.get(path, params={"business": "update"}, headers=hdrs,
+                                     status=400), 400, "invalid_business")
+    assert "phiên bản 2" in err["message"]
+    error_code(env.testapp.get(path, params={"business": "delete"}, headers=hdrs, status=400),
+               400, "invalid_business")
+    error_code(env.testapp.get(path, params={"business": "revoke"}, headers=hdrs, status=409),
+               409, "not_recalled")
+    add_version(env, sent, kind="replace")
+    assert business_code(export(env, sent, business="replace")) == "3"
+    assert business_code(export(env, sent, business="update", version=2)) == "2"
+    assert business_code(export(env, sent, version=1)) == "0"
+    recall(env, sent)
+    assert business_code(export(env, sent, business="revoke")) == "1"
+
+
+def test_a_replayed_update_or_replace_adds_no_version(env, elsewhere):
+    v1 = make_pdf(["Bản gốc"])
+    original = env.deposit(meta=META, pdf=v1).json
+    post_xml(elsewhere, export(env, original))
+    add_version(env, original, kind="update", pdf=make_pdf(["Đính chính"]))
+    message = export(env, original, business="update")
+    first = post_xml(elsewhere, message, status=200).json
+    assert first["duplicate"] is False and len(first["versions"]) == 2
+    again = post_xml(elsewhere, message, status=200).json
+    assert again["duplicate"] is True
+    assert again["version"]["number"] == 2 and again["version"]["sha256"] == first["sha256"]
+    assert len(again["versions"]) == 2
+    # the bytes of an older version, sent as a replacement: that version again
+    old = post_xml(elsewhere, with_attachment(export(env, original, business="replace"), v1),
+                   status=200).json
+    assert old["duplicate"] is True and old["version"]["number"] == 1
+    assert [v["reason"] for v in old["versions"]] == ["new", "update"]
+    assert old["sha256"] == first["sha256"]              # the current one is unchanged
+    history = [(h["action"], h["outcome"], h["detail"].get("version"))
+               for h in get(elsewhere, record_path(original)).json["history"]
+               if h["action"] == "import_edxml"]
+    assert history == [("import_edxml", "ok", 1), ("import_edxml", "ok", 2),
+                       ("import_edxml", "duplicate", 2), ("import_edxml", "duplicate", 1)]
+
+
+# -- hostile bodies over HTTP, at the default limits ----------------------------
+
+UTF16_HOSTILE = """<?xml version="1.0" encoding="UTF-16"?>
+<!DOCTYPE edXML [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lol">]>
+<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXMLEnvelope><edXMLHeader>
+<MessageHeader><From><OrganId>000.00.00.H38</OrganId></From><Subject>&xxe;&lol;</Subject>
+</MessageHeader></edXMLHeader></edXMLEnvelope></edXML>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_a_utf16_hostile_message_is_refused_over_http(env, encoding):
+    err = error_code(post_xml(env, UTF16_HOSTILE.encode(encoding), status=400), 400,
+                     "edxml_refused")
+    assert "DOCTYPE" in err["message"]
+    # caught by the byte scan before any parsing, in its own encoding
+    assert err["details"] == [{"marker": "<!DOCTYPE"}]
+    assert stored_count(env) == 0
+
+
+@pytest.fixture
+def default_env(tmp_path):
+    """An archive at the limits an operator gets by default (100 MB)."""
+    from archive_repo import DEFAULTS
+    (tmp_path / "default").mkdir()
+    other = build_env(tmp_path / "default", **{
+        "archive_repo.max_upload_mb": DEFAULTS["archive_repo.max_upload_mb"]})
+    yield other
+    close_env(other)
+
+
+def test_at_the_default_limit_50_mb_of_header_text_is_refused(default_env):
+    from archive_repo.edxml import message_limit
+    big = b"<edXML><Subject>" + b"A" * (50 << 20) + b"</Subject></edXML>"
+    assert len(big) < message_limit(default_env.settings)     # not refused for its size
+    err = error_code(post_xml(default_env, big, status=400), 400, "edxml_refused")
+    assert "tiêu đề" in err["message"]
+    assert stored_count(default_env) == 0
+
+
+class EndlessAttachment:
+    """A body of unknown length, made as it is read: an attachment that
+    never ends (whitespace, which the base64 decoder skips, so only the
+    message limit can stop it)."""
+
+    HEAD = (b"<edXML><AttachmentEncoded><Attachment><ContentTransferEncoded>")
+
+    def __init__(self):
+        self.served = 0
+
+    def read(self, size):
+        chunk = self.HEAD if self.served == 0 else b" " * size
+        self.served += len(chunk)
+        return chunk
+
+
+def test_at_the_default_limit_a_body_without_length_is_cut_off(tmp_path):
+    import os
+    from archive_repo.edxml import message_limit
+    from archive_repo.edxml.parse import CHUNK, read_stream
+    from archive_repo.errors import TooLarge
+    limit = message_limit({})                     # what an unset setting gives
+    assert limit == message_limit({"archive_repo.max_upload_mb": "100"}) > 130 << 20
+    stream = EndlessAttachment()
+    with pytest.raises(TooLarge) as info:
+        read_stream(stream, limit, str(tmp_path), 100 << 20)
+    assert info.value.code == "too_large"
+    assert limit < stream.served <= limit + CHUNK  # stopped at the limit
+    assert os.listdir(tmp_path) == []              # its spooled attachment removed
+
+
+# -- status messages: guards, replays -----------------------------------------
+
+def test_information_only_codes_are_guarded_by_the_delivery_state(env, sent):
+    err = error_code(post_status(env, sent, STTTT, status_message("04", STTTT, sent),
+                                 clerk(STTTT), status=409), 409, "illegal_transition")
+    assert "chưa được tiếp nhận" in err["message"]
+    arrived = post_status(env, sent, STTTT, status_message("01", STTTT, sent), clerk(STTTT)).json
+    assert arrived["state"] == "sent" and arrived["arrived_at"].endswith("+07:00")
+    accept(env, sent, STTTT)
+    err = error_code(post_status(env, sent, STTTT, status_message("01", STTTT, sent),
+                                 clerk(STTTT), status=409), 409, "illegal_transition")
+    assert "đã được tiếp nhận" in err["message"]
+    for code in ("04", "05", "06"):
+        res = post_status(env, sent, STTTT, status_message(code, STTTT, sent), clerk(STTTT)).json
+        assert res["state"] == "accepted" and res["reported"]["code"] == code
+    refuse(env, sent, SYT)
+    err = error_code(post_status(env, sent, SYT, status_message("06", SYT, sent), clerk(SYT),
+                                 status=409), 409, "illegal_transition")
+    assert "Bị từ chối" in err["message"]
+    error_code(post_status(env, sent, STTTT, status_message("06", STTTT, sent), clerk(SYT),
+                           status=403), 403, "forbidden")
+    syt = get(env, delivery_path(sent, SYT), clerk(SYT)).json
+    assert [e["action"] for e in syt["events"]] == ["send", "refuse"]
+    assert syt["reported"] is None
+
+
+@pytest.mark.parametrize("code", ["01", "03", "06", "13"])
+def test_a_status_message_must_name_its_document(env, sent, code):
+    organ = H38 if code == "13" else STTTT
+    err = error_code(post_status(env, sent, STTTT,
+                                 status_message(code, organ, sent, "x", document_id=False),
+                                 clerk(organ), status=400), 400, "edxml_incomplete")
+    assert "DocumentId" in err["message"]
+    record = get(env, record_path(sent)).json
+    assert record["recall"] is None and record["deliveries"][0]["state"] == "sent"
+    assert record["deliveries"][0]["arrived_at"] is None
+
+
+def test_a_recall_request_reaching_each_receiver_recalls_once(env, sent):
+    accept(env, sent, STTTT)
+    first = post_status(env, sent, STTTT, status_message("13", H38, sent, "Thu hồi để sửa"),
+                        clerk(H38)).json
+    assert first["state"] == "recall_requested" and first["changed"] is True
+    second = post_status(env, sent, SYT, status_message("13", H38, sent, "Lý do khác"),
+                         clerk(H38)).json
+    assert second["state"] == "recall_requested" and second["changed"] is False
+    acknowledge(env, sent, STTTT)
+    third = post_status(env, sent, STTTT, status_message("13", H38, sent, "Thu hồi để sửa"),
+                        clerk(H38)).json
+    assert third["state"] == "recalled" and third["changed"] is False
+    record = get(env, record_path(sent)).json
+    assert record["recall"]["reason"] == "Thu hồi để sửa"
+    assert [d["state"] for d in record["deliveries"]] == ["recalled", "recall_requested"]
+    outcomes = [h["outcome"] for h in record["history"] if h["action"] == "status_edxml"]
+    assert outcomes == ["ok", "no_op", "no_op"]
+    # still the issuer's only
+    error_code(post_status(env, sent, SYT, status_message("13", SYT, sent), clerk(SYT),
+                           status=403), 403, "forbidden")
+
+
+def test_a_recall_request_on_a_refused_delivery_is_409(env, sent):
+    refuse(env, sent, SYT)
+    err = error_code(post_status(env, sent, SYT, status_message("13", H38, sent, "Sai"),
+                                 clerk(H38), status=409), 409, "illegal_transition")
+    assert "từ chối" in err["message"]
+    assert get(env, record_path(sent)).json["recall"] is None       # nothing recalled
+    post_status(env, sent, STTTT, status_message("13", H38, sent, "Sai"), clerk(H38))
+    error_code(post_status(env, sent, SYT, status_message("13", H38, sent, "Sai"), clerk(H38),
                            status=409), 409, "illegal_transition")

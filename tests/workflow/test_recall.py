@@ -1,7 +1,7 @@
 """Recall (Art. 7.3, 9.4): the issuer recalls, receivers acknowledge, the
 archive keeps the document frozen with its notice."""
-from tests.workflow.conftest import (H38, STTTT, SYT, accept, acknowledge, clerk,
-                                     delivery_path, error_code, get, recall, record_path,
+from tests.workflow.conftest import (H38, JSON, STTTT, SYT, accept, acknowledge, add_version,
+                                     clerk, delivery_path, error_code, get, recall, record_path,
                                      refuse)
 
 
@@ -84,3 +84,53 @@ def test_a_refused_delivery_is_not_asked_to_acknowledge(env, sent):
     notice = recall(env, sent).json
     assert notice["pending"] == [STTTT]
     assert get(env, delivery_path(sent, SYT), clerk(SYT)).json["state"] == "refused"
+
+
+def test_accepting_a_delivery_already_recalled_is_409(env, sent):
+    recall(env, sent)
+    acknowledge(env, sent, STTTT)
+    err = error_code(accept(env, sent, STTTT, status=409), 409, "illegal_transition")
+    assert "thu hồi" in err["message"]
+    assert get(env, delivery_path(sent, STTTT), clerk(STTTT)).json["incoming"] is None
+    assert get(env, "/%s/incoming" % STTTT, clerk(STTTT)).json["years"] == []
+
+
+BYTES = ("/document.pdf", "/versions/1/document.pdf", "/versions/2/document.pdf", "/edxml")
+
+
+def test_a_receiver_that_acknowledged_no_longer_reads_the_document(env, sent):
+    add_version(env, sent)
+    accept(env, sent, STTTT)
+    recall(env, sent)
+    mine = dict(env.auth(clerk(STTTT)), **JSON)
+    for path in BYTES:            # asked to recall, not yet destroyed: still readable
+        env.testapp.get(record_path(sent) + path, headers=mine, status=200)
+    acknowledge(env, sent, STTTT)
+    for path in BYTES:
+        err = error_code(env.testapp.get(record_path(sent) + path, headers=mine, status=403),
+                         403, "copy_destroyed")
+        assert "đã xác nhận hủy" in err["message"]
+    env.testapp.head(record_path(sent) + "/document.pdf", headers=mine, status=403)
+    # what it keeps: the record's particulars, the recall notice, its cancelled entry
+    record = get(env, record_path(sent), clerk(STTTT)).json
+    assert record["recall"]["reason"] == "Ban hành sai thẩm quyền."
+    assert record["subject"] == sent["subject"]
+    get(env, record_path(sent) + "/versions/2", clerk(STTTT))
+    entry = get(env, record["deliveries"][0]["incoming"]["path"], clerk(STTTT)).json
+    assert entry["cancelled"]
+    # the archive keeps the original: the issuer, the archivist and a receiver
+    # that has not acknowledged yet still read it
+    for who in (clerk(H38), "archivist", clerk(SYT)):
+        for path in BYTES:
+            env.testapp.get(record_path(sent) + path, headers=env.auth(who), status=200)
+    # the refused reads are audited
+    conn = env.registry._zodb_databases["audit"].open()
+    try:
+        from archive_repo.audit import get_log
+        refused = [e for e in get_log(conn).latest(200)
+                   if e["action"] == "read_document" and e["outcome"] == "refused"]
+    finally:
+        conn.close()
+    assert len(refused) == len(BYTES) + 1
+    assert {e["target"] for e in refused} == {record_path(sent)}
+    assert {e["agency"] for e in refused} == {STTTT}

@@ -2,14 +2,8 @@
 import hashlib
 
 from tests.support.pdfs import make_pdf
-from tests.workflow.conftest import H38, STTTT, clerk, error_code, get, recall, record_path
-
-
-def add_version(env, record, who=clerk(H38), kind="update", pdf=None, status=201):
-    return env.testapp.post(
-        record_path(record) + "/versions/", params={"kind": kind},
-        upload_files=[("file", "dinh-chinh.pdf", pdf or make_pdf(["Đính chính"]))],
-        headers=dict(env.auth(who), Accept="application/json"), status=status)
+from tests.workflow.conftest import (H38, STTTT, add_version, clerk, error_code, get, recall,
+                                     record_path)
 
 
 def test_new_version_keeps_the_old_one_readable(env, sent):
@@ -30,18 +24,43 @@ def test_new_version_keeps_the_old_one_readable(env, sent):
                            headers=auth).body == corrected
 
 
-def test_each_version_has_its_own_report(env, sent):
-    add_version(env, sent, kind="replace")
+def test_each_version_has_its_own_report_naming_its_file(env, sent):
+    # v1 is PDF 1.7; v2 a PDF 1.3, which the format rule (PDF >= 1.4) fails
+    old_format = make_pdf(["Thay thế"], version="1.3")
+    add_version(env, sent, kind="replace", pdf=old_format)
     v1 = get(env, record_path(sent) + "/versions/1").json
     v2 = get(env, record_path(sent) + "/versions/2").json
-    assert v1["report"]["made_at"] and v2["report"]["made_at"]
+    assert v1["report"]["sha256"] == v1["sha256"] == sent["sha256"]
+    assert v2["report"]["sha256"] == v2["sha256"] == hashlib.sha256(old_format).hexdigest()
+    assert v1["sha256"] != v2["sha256"]
+
+    def check(checks, code):
+        return next(c for c in checks if c["code"] == code)
+    assert check(v1["report"]["checks"], "pdf_version")["passed"] is True
+    assert check(v2["report"]["checks"], "pdf_version")["passed"] is False
+    assert v1["report"]["checks"] != v2["report"]["checks"]
     assert v1["report"]["made_at"] <= v2["report"]["made_at"]
     assert v2["reason"] == "replace"
+    # the record shows the current version's report
+    record = get(env, record_path(sent)).json
+    assert check(record["checks"], "pdf_version")["passed"] is False
     assert len(get(env, record_path(sent) + "/versions").json["versions"]) == 2
 
 
+def test_the_same_file_again_adds_no_version(env, sent):
+    corrected = make_pdf(["Bản đính chính"])
+    first = add_version(env, sent, pdf=corrected).json
+    again = add_version(env, sent, pdf=corrected, status=200).json
+    assert again["duplicate"] is True and again["version"]["number"] == 2
+    assert len(again["versions"]) == len(first["versions"]) == 2
+    history = get(env, record_path(sent)).json["history"]
+    assert [(h["action"], h["outcome"]) for h in history if h["action"] == "new_version"] == \
+        [("new_version", "ok"), ("new_version", "duplicate")]
+
+
 def test_only_the_issuer_adds_versions_and_never_to_a_recalled_record(env, sent):
-    error_code(add_version(env, sent, who=clerk(STTTT), status=403), 403, "forbidden")
+    for who in (clerk(STTTT), "archivist", "admin"):
+        error_code(add_version(env, sent, who=who, status=403), 403, "forbidden")
     error_code(add_version(env, sent, kind="rewrite", status=400), 400,
                "invalid_version_kind")
     recall(env, sent)

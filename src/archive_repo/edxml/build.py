@@ -10,6 +10,7 @@ import base64
 from lxml import etree
 
 from ..doctypes import name_of
+from ..errors import BadRequest, Conflict
 from .schema import (AR_NS, BUSINESS_CODE, NS, NSMAP, PRIORITY_OF, document_id,
                      edxml_date, edxml_timestamp, q)
 
@@ -96,12 +97,34 @@ def manifest(cid, filename):
     return body
 
 
+BUSINESS_CHOICES = ("new", "update", "replace", "revoke")
+
+
 def business_of(record, version, requested=None):
-    """new/update/replace from the version; revoke only for a recalled
-    record, and only when asked."""
-    if requested == "revoke" and record.recall is not None:
+    """What the exported message does (``BussinessDocType``), and its reason.
+
+    By default ``new``, at any version: a document another archive can take
+    in although it has never seen it — it arrives there as version 1, with
+    this version's bytes and the record's metadata.  ``update``/``replace``
+    are for messages to the axis about a document the other side already
+    has, so they carry a later version (2 or more); ``revoke`` announces the
+    recall of a recalled record."""
+    if requested in (None, "", "new"):
+        return "new", None
+    if requested not in BUSINESS_CHOICES:
+        raise BadRequest("invalid_business", "Tham số business chỉ nhận: %s."
+                         % ", ".join(BUSINESS_CHOICES),
+                         [{"field": "business", "value": requested}])
+    if requested == "revoke":
+        if record.recall is None:
+            raise Conflict("not_recalled", "Văn bản chưa bị thu hồi; không có thông điệp "
+                           "thu hồi để xuất.", [{"business": requested}])
         return "revoke", record.recall.reason
-    return ("new" if version.number == 1 else version.reason), None
+    if version.number == 1:
+        raise BadRequest("invalid_business", "Phiên bản 1 là bản gốc: thông điệp cập nhật "
+                         "hoặc thay thế phải mang phiên bản 2 trở lên.",
+                         [{"field": "version", "value": 1, "business": requested}])
+    return requested, None
 
 
 def write_message(out, record, version, organ_name, at, business="new", reason=None):

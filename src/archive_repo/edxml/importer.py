@@ -9,6 +9,10 @@ multipart deposit (deposit.service: prepare → evaluate_file → deposit);
     1 revoke   recall the record it names
     2 update   a new version ("update") of the record it names
     3 replace  a new version ("replace") of the record it names
+
+An update/replace whose attachment has the sha256 of one of the record's
+versions is a replay (the axis delivers at least once): it answers that
+version and adds nothing (``ctx.duplicate``).
 """
 import json
 
@@ -93,7 +97,12 @@ def business_of(message):
 
 
 class ImportContext:
-    """What an import needs besides the message."""
+    """What an import needs besides the message; after it, ``version`` is
+    the version the message brought (or found) and ``duplicate`` is true
+    when an update/replace was a replay of bytes already kept."""
+
+    version = None
+    duplicate = False
 
     def __init__(self, year, actor, at, policy, notify=None, request=None, limit=None,
                  tmpdir=None):
@@ -131,8 +140,10 @@ def _new(message, ctx, known_agency, business, reason):
     meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
     spooled = _spooled(message, ctx)
     report = service.evaluate_file(spooled, meta, ctx.at, ctx.policy)
-    return service.deposit(ctx.year, meta, spooled, report, ctx.actor_id, ctx.at,
-                           notify=ctx.notify, request=ctx.request)
+    record = service.deposit(ctx.year, meta, spooled, report, ctx.actor_id, ctx.at,
+                             notify=ctx.notify, request=ctx.request)
+    ctx.version = record.current
+    return record
 
 
 def _existing(message, ctx):
@@ -146,11 +157,17 @@ def _existing(message, ctx):
 
 
 def _version(message, ctx, known_agency, business, reason):
+    """A new version — unless the axis replays a message: bytes the record
+    already has are that version again, and nothing is added."""
     record = _existing(message, ctx)
     vs.check_allowed(record, ctx.actor)
     spooled = _spooled(message, ctx)
+    ctx.version = vs.same_bytes(record, spooled.sha256)
+    if ctx.version is not None:
+        ctx.duplicate = True
+        return record
     report = service.evaluate_file(spooled, record.metadata, ctx.at, ctx.policy)
-    vs.add_version(record, business, spooled, report, ctx.actor_id, ctx.at)
+    ctx.version = vs.add_version(record, business, spooled, report, ctx.actor_id, ctx.at)
     return record
 
 

@@ -29,7 +29,13 @@ CHUNK = 1 << 16
 MAX_DEPTH = 64
 MAX_ELEMENTS = 20_000
 MAX_HEADER_TEXT = 1 << 20
-FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+# the markers as UTF-8 and in the other encodings an XML declaration may
+# name: a UTF-16 body must not slip past the byte scan (the parser's
+# doctype hook would still refuse it, but only once it got that far)
+FORBIDDEN = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                  for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
+                                   "utf-32-be"))
+WINDOW = max(len(marker) for marker in FORBIDDEN)
 ATTACHMENT_TAG = "ContentTransferEncoded"
 
 
@@ -172,7 +178,8 @@ def _check_forbidden(window):
     for marker in FORBIDDEN:
         if marker in window:
             raise Refused("Thông điệp edXML không được chứa khai báo DOCTYPE/ENTITY "
-                          "(chống tấn công thực thể XML).", marker=marker.decode())
+                          "(chống tấn công thực thể XML).",
+                          marker=marker.replace(b"\0", b"").decode())
 
 
 def read_stream(stream, limit, tmpdir=None, attachment_limit=None):
@@ -186,7 +193,7 @@ def read_stream(stream, limit, tmpdir=None, attachment_limit=None):
                 raise TooLarge("too_large", "Thông điệp edXML vượt quá giới hạn %d MB."
                                % (limit >> 20), [{"limit_bytes": limit}])
             _check_forbidden(tail + chunk)
-            tail = chunk[-16:]
+            tail = chunk[-WINDOW:]
             parser.feed(chunk)
         root = parser.close()
     except etree.XMLSyntaxError as exc:

@@ -3,11 +3,21 @@
 A status message is the same envelope with a ``Status`` header and no body:
 ``ResponseFor`` (the document), ``From`` (who reports), ``StatusCode``,
 ``Description``, ``Timestamp``, ``StaffInfo``.  The table says, for each
-code, what it means here: the delivery action it performs (or None: only
-noted in the delivery's history), and which side sends it.
+code, what it means here: the delivery action it performs, and which side
+sends it.  Every code is guarded by the delivery's state through
+deliveries.TRANSITIONS: the information-only ones (01 arrived — before
+acceptance; 04 assigned, 05 in progress, 06 done — after it) change no
+state but are refused (409) where they make no sense.
 
+Code 13 (recall requested) recalls the whole record: a 13 that reaches a
+delivery the recall already asked (or that acknowledged) is a replay and
+changes nothing (200); on a refused delivery it is an illegal transition.
 Code 16 (recall/update refused) has no action: Art. 7.3 obliges the
 receiver to cancel a recalled document, so the archive refuses it (409).
+
+Which status a delivery shows (:func:`code_of`): 01 only once the receiver
+reported arrival — a delivery the sender merely sent has no status yet —
+then 03 or the receiver's latest 04–06, 02, 13, 15.
 """
 from lxml import etree
 
@@ -16,20 +26,38 @@ from ..workflow import actions, recall as rc
 from ..workflow import deliveries as dl
 from .schema import NSMAP, document_id, edxml_date, edxml_timestamp, q
 
-# code: (label, action or None, side that sends it)
+# code: (label, delivery action, side that sends it)
 CODES = {
-    "01": ("Đã đến", None, "receiver"),
+    "01": ("Đã đến", "report_arrival", "receiver"),
     "02": ("Từ chối tiếp nhận", "refuse", "receiver"),
     "03": ("Đã tiếp nhận, vào sổ văn bản đến", "accept", "receiver"),
-    "04": ("Đã phân công xử lý", None, "receiver"),
-    "05": ("Đang xử lý", None, "receiver"),
-    "06": ("Đã hoàn thành", None, "receiver"),
+    "04": ("Đã phân công xử lý", "report_progress", "receiver"),
+    "05": ("Đang xử lý", "report_progress", "receiver"),
+    "06": ("Đã hoàn thành", "report_progress", "receiver"),
     "13": ("Yêu cầu thu hồi", "request_recall", "sender"),
     "15": ("Đồng ý thu hồi", "acknowledge_recall", "receiver"),
     "16": ("Từ chối thu hồi", "refuse_recall", "receiver"),
 }
-CODE_OF_STATE = {"sent": "01", "refused": "02", "accepted": "03",
-                 "recall_requested": "13", "recalled": "15"}
+CODE_OF_STATE = {"refused": "02", "accepted": "03", "recall_requested": "13",
+                 "recalled": "15"}
+PROGRESS = ("04", "05", "06")
+
+
+def code_of(delivery):
+    """The status code ``delivery`` reports now, and since when; 409 for a
+    delivery nothing is known of yet (sent, arrival not reported)."""
+    reported = delivery.reported or (None, None)
+    if delivery.state == "sent":
+        if delivery.arrived_at is None:
+            raise Conflict("no_status_yet",
+                           "Bên nhận %s chưa báo văn bản đã đến (mã 01); chưa có thông điệp "
+                           "trạng thái nào." % delivery.receiver,
+                           [{"delivery": delivery.path, "state": delivery.state}])
+        return "01", delivery.arrived_at
+    if delivery.state == "accepted" and reported[0] in PROGRESS:
+        return reported
+    state = delivery.state
+    return CODE_OF_STATE[state], getattr(delivery, dl.STAMPS[state])
 
 
 def _el(parent, name, text=""):
@@ -48,7 +76,8 @@ def description_of(delivery, code):
 
 def build_status(delivery, organ_name, at=None):
     """The status message for ``delivery``'s current state (bytes)."""
-    record, code = delivery.record, CODE_OF_STATE[delivery.state]
+    record = delivery.record
+    code, since = code_of(delivery)
     reporter = delivery.sender if CODES[code][2] == "sender" else delivery.receiver
     meta = record.metadata
     envelope = etree.Element(q("edXMLEnvelope"), nsmap=NSMAP)
@@ -64,15 +93,11 @@ def build_status(delivery, organ_name, at=None):
     _el(sender, "OrganName", organ_name(reporter))
     _el(status, "StatusCode", code)
     _el(status, "Description", description_of(delivery, code))
-    _el(status, "Timestamp", edxml_timestamp(at or _stamp(delivery)))
+    _el(status, "Timestamp", edxml_timestamp(at or since))
     staff = _el(status, "StaffInfo")
     _el(staff, "Staff", delivery.handler or "")
     _el(envelope, "edXMLBody")
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
-
-
-def _stamp(delivery):
-    return getattr(delivery, dl.STAMPS.get(delivery.state, "sent_at")) or delivery.sent_at
 
 
 def read_status(message):
@@ -81,15 +106,21 @@ def read_status(message):
     if code not in CODES:
         raise BadRequest("edxml_status_code", "Mã trạng thái edXML %r không được hỗ trợ." % code,
                          [{"allowed": sorted(CODES)}])
-    return {"code": code, "from": status.value("From/OrganId"),
-            "description": status.value("Description") or "",
-            "staff": status.value("StaffInfo/Staff"),
-            "document_id": status.value("ResponseFor/DocumentId")}
+    found = {"code": code, "from": status.value("From/OrganId"),
+             "description": status.value("Description") or "",
+             "staff": status.value("StaffInfo/Staff"),
+             "document_id": status.value("ResponseFor/DocumentId")}
+    for key, element in (("document_id", "ResponseFor/DocumentId"), ("from", "From/OrganId")):
+        if not found[key]:
+            # without them nobody can tell which document, or who reports
+            raise BadRequest("edxml_incomplete", "Thông điệp trạng thái thiếu phần tử %s."
+                             % element, [{"element": element}])
+    return found
 
 
 def apply_status(status, delivery, agencies, actor, at):
-    """Perform what ``status`` reports on ``delivery``; return the action
-    (None when the code is only noted in the delivery's history)."""
+    """Perform what ``status`` reports on ``delivery``; return ``(action,
+    changed)`` — ``changed`` is False for a replay that changed nothing."""
     label, action, side = CODES[status["code"]]
     expected = delivery.sender if side == "sender" else delivery.receiver
     if not dl.is_clerk_of(actor, expected):
@@ -98,11 +129,12 @@ def apply_status(status, delivery, agencies, actor, at):
     if status["from"] != expected:
         raise BadRequest("edxml_wrong_sender", "Trạng thái %s phải do cơ quan %s gửi, không phải %s."
                          % (status["code"], expected, status["from"]))
-    if action is None:
-        delivery.note("status_%s" % status["code"], dl.actor_id(actor), at)
-    else:
-        ACTIONS[action](status, delivery, agencies, actor, at)
-    return action
+    changed = ACTIONS[action](status, delivery, agencies, actor, at)
+    return action, changed is not False
+
+
+def _report(status, delivery, agencies, actor, at):
+    dl.report(delivery, CODES[status["code"]][1], status["code"], actor, at)
 
 
 def _accept(status, delivery, agencies, actor, at):
@@ -113,8 +145,15 @@ def _refuse(status, delivery, agencies, actor, at):
     actions.refuse(delivery, actor, at, "other", status["description"])
 
 
+ASKED = ("recall_requested", "recalled")
+
+
 def _request_recall(status, delivery, agencies, actor, at):
-    rc.recall(delivery.record, actor, status["description"], at)
+    record = delivery.record
+    if record.recall is not None and delivery.state in ASKED:
+        return False            # the recall already reached this delivery
+    dl.check(delivery, "request_recall", actor)
+    rc.recall(record, actor, status["description"], at)
 
 
 def _acknowledge(status, delivery, agencies, actor, at):
@@ -127,5 +166,6 @@ def _refuse_recall(status, delivery, agencies, actor, at):
                    "thu hồi (Điều 7, khoản 3).")
 
 
-ACTIONS = {"accept": _accept, "refuse": _refuse, "request_recall": _request_recall,
+ACTIONS = {"report_arrival": _report, "report_progress": _report, "accept": _accept,
+           "refuse": _refuse, "request_recall": _request_recall,
            "acknowledge_recall": _acknowledge, "refuse_recall": _refuse_recall}

@@ -10,7 +10,7 @@ from ..events import RecordModified
 from ..resources import Record, Year
 from ..views import url_of
 from ..views.containers import blob_tmpdir
-from ..views.serialize import record_json
+from ..views.serialize import record_json, version_json
 from ..workflow.deliveries import Delivery
 from . import message_limit
 from .build import business_of, write_message
@@ -56,7 +56,8 @@ def export_view(request):
     response.charset = "utf-8"
     response.content_disposition = 'attachment; filename="%s-%s-%s.edxml"' % (
         record.agency_code, record.year, record.number)
-    audit.record(request, "export_edxml", record.path, version=version.number)
+    audit.record(request, "export_edxml", record.path, version=version.number,
+                 business=business)
     return response
 
 
@@ -81,13 +82,20 @@ def import_view(request):
                         tmpdir=blob_tmpdir(request))
     with _read(request) as message:
         business, record = import_message(message, ctx, lambda code: code in root.agencies)
-    if business != "new":
-        request.registry.notify(RecordModified(record, request, what=business))
-    audit.record(request, "import_edxml", record.path, business=business,
-                 sha256=record.current.sha256)
+    version = ctx.version or record.current
+    if ctx.duplicate:
+        # a replayed update/replace: the bytes are already version N
+        audit.record(request, "import_edxml", record.path, outcome="duplicate",
+                     business=business, version=version.number, sha256=version.sha256)
+    else:
+        if business != "new":
+            request.registry.notify(RecordModified(record, request, what=business))
+        audit.record(request, "import_edxml", record.path, business=business,
+                     version=version.number, sha256=version.sha256)
     request.response.status_int = 201 if business == "new" else 200
     request.response.headers["Location"] = url_of(request, record.path)
-    return record_json(request, record)
+    return dict(record_json(request, record), duplicate=ctx.duplicate,
+                version=version_json(request, record, version))
 
 
 @view_config(context=Delivery, name="status.edxml", request_method="GET", permission="view")
@@ -106,13 +114,18 @@ def status_import_view(request):
     with _read(request) as message:
         status = read_status(message)
     _check_response_for(status, delivery)
-    action = apply_status(status, delivery, request.root.agencies, request.identity,
-                          timeutil.now())
-    audit.record(request, "status_edxml", delivery.record.path, code=status["code"],
-                 receiver=delivery.receiver, performed=action)
-    request.registry.notify(RecordModified(delivery.record, request, what="delivery"))
+    action, changed = apply_status(status, delivery, request.root.agencies, request.identity,
+                                   timeutil.now())
+    if changed:
+        audit.record(request, "status_edxml", delivery.record.path, code=status["code"],
+                     receiver=delivery.receiver, performed=action)
+        request.registry.notify(RecordModified(delivery.record, request, what="delivery"))
+    else:
+        audit.record(request, "status_edxml", delivery.record.path, outcome="no_op",
+                     code=status["code"], receiver=delivery.receiver, performed=None)
     from ..workflow.views import delivery_json
-    return dict(delivery_json(request, delivery), status_code=status["code"])
+    return dict(delivery_json(request, delivery), status_code=status["code"],
+                changed=changed)
 
 
 def _check_response_for(status, delivery):
@@ -121,7 +134,7 @@ def _check_response_for(status, delivery):
     meta = record.metadata
     expected = document_id(record.agency_code, meta["issued_on"], record.number,
                            meta["notation"])
-    if status["document_id"] and status["document_id"] != expected:
+    if status["document_id"] != expected:
         raise ArchiveError("edxml_wrong_document",
                            "Thông điệp trạng thái nói về văn bản %s, không phải %s."
                            % (status["document_id"], expected), status=400)

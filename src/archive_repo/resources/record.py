@@ -78,7 +78,10 @@ class Record(Persistent):
     @property
     def __acl__(self):
         # Receivers may read what was sent to them (Art. 7); the issuing
-        # agency's rights come from the agency above.
+        # agency's rights come from the agency above.  A receiver keeps
+        # ``view`` after a recall (its cancelled register entry points
+        # here), but once it acknowledged the recall the document's bytes
+        # are refused to it (archive_repo.workflow.guard_destroyed_copies).
         return [(Allow, "clerk:%s" % code, "view")
                 for code in self.metadata.get("receivers") or ()]
 

@@ -36,6 +36,10 @@ TRANSITIONS = {
                                   "accepted": "recall_requested"}, "thu hồi"),
     "acknowledge_recall": ("receiver", {"recall_requested": "recalled"},
                            "xác nhận thu hồi"),
+    # information only (edXML status 01, 04–06): allowed in one state, which
+    # they leave as it is (see :func:`report`)
+    "report_arrival": ("receiver", {"sent": "sent"}, "báo đã nhận được"),
+    "report_progress": ("receiver", {"accepted": "accepted"}, "báo tình hình xử lý"),
 }
 
 # the timestamp each state sets
@@ -55,6 +59,12 @@ REFUSALS = {
     ("refuse", "recall_requested"): _RECALLED % "từ chối",
     ("refuse", "recalled"): _RECALLED % "từ chối",
     ("acknowledge_recall", "recalled"): "Việc thu hồi đã được xác nhận trước đó.",
+    ("request_recall", "refused"): "Bên nhận đã từ chối văn bản này; bên nhận không giữ "
+                                   "gì để thu hồi.",
+    ("report_arrival", "accepted"): "Văn bản đã được tiếp nhận (số đến %(incoming)s); "
+                                    "không báo “đã đến” sau khi tiếp nhận.",
+    ("report_progress", "sent"): "Văn bản chưa được tiếp nhận vào sổ văn bản đến; chưa "
+                                 "thể báo tình hình xử lý.",
 }
 DEFAULT_REFUSAL = ("Không thể %(verb)s văn bản khi văn bản đang ở trạng thái "
                    "“%(label)s”.")
@@ -79,6 +89,8 @@ class Delivery(Persistent):
     code, as in ``/{agency}/{year}/{number}/deliveries/{receiver}``."""
 
     accepted_at = refused_at = recall_requested_at = recalled_at = None
+    arrived_at = None       # when the receiver reported it arrived (edXML 01)
+    reported = None         # the receiver's latest information-only status: (code, at)
     refusal = None          # (reason code, free text)
     incoming = None         # (year, number) in the receiver's register
     handler = None          # who the receiver passed it to (Art. 7.1d)
@@ -131,6 +143,9 @@ class Delivery(Persistent):
             "refused_at": timeutil.isoformat(self.refused_at),
             "recall_requested_at": timeutil.isoformat(self.recall_requested_at),
             "recalled_at": timeutil.isoformat(self.recalled_at),
+            "arrived_at": timeutil.isoformat(self.arrived_at),
+            "reported": self.reported and {"code": self.reported[0],
+                                           "at": timeutil.isoformat(self.reported[1])},
             "refusal": refusal_json(self.refusal),
             "incoming": self.incoming and {"year": self.incoming[0],
                                            "number": self.incoming[1],
@@ -191,6 +206,19 @@ def apply(delivery, action, actor, at):
     setattr(delivery, STAMPS[state], at)
     delivery.note(action, actor_id(actor), at)
     return state
+
+
+def report(delivery, action, code, actor, at):
+    """An information-only status from the receiver (``report_arrival``:
+    edXML 01; ``report_progress``: 04, 05, 06).  Guarded like a transition
+    (403 for another agency, 409 outside its state); the state stays, the
+    report is kept in the history and as ``reported``.  The first 01 sets
+    ``arrived_at``; a repeated one changes nothing else."""
+    check(delivery, action, actor)
+    if action == "report_arrival" and delivery.arrived_at is None:
+        delivery.arrived_at = at
+    delivery.reported = (code, at)
+    delivery.note("status_%s" % code, actor_id(actor), at)
 
 
 # -- inboxes and outboxes ------------------------------------------------

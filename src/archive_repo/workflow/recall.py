@@ -7,6 +7,13 @@ default listings and search).  Every delivery still standing moves to
 ``recall_requested``; each receiver acknowledges, which cancels its
 incoming-register entry and makes the delivery ``recalled``.  A refused
 delivery left nothing at the receiver and is not asked.
+
+Once a receiver has acknowledged, it has destroyed its copy (Decree 30
+App. VI): its clerks still see the record's metadata and the recall notice
+(what their cancelled register entry points to), but no longer the
+document's bytes (:func:`check_copy_readable`, 403).  The archive keeps the
+original: the issuer, the archivist and receivers that have not yet
+acknowledged still read it.
 """
 from persistent import Persistent
 
@@ -76,6 +83,28 @@ def recall(record, actor, reason, at):
     for delivery in asked:
         dl.apply(delivery, "request_recall", actor, at)
     return record.recall, asked
+
+
+def destroyed_copy(record, actor):
+    """The delivery of ``record`` to ``actor``'s agency if that agency
+    acknowledged the recall (and so destroyed its copy), else None."""
+    if getattr(actor, "role", None) != "clerk" or actor.agency == record.agency_code:
+        return None
+    return next((d for d in record.deliveries
+                 if d.receiver == actor.agency and d.state == "recalled"), None)
+
+
+def check_copy_readable(record, actor):
+    """403 for a clerk of a receiver that destroyed its copy."""
+    delivery = destroyed_copy(record, actor)
+    if delivery is not None:
+        raise ArchiveError(
+            "copy_destroyed",
+            "Văn bản đã bị thu hồi; cơ quan %s đã xác nhận hủy bản nhận ngày %s nên không "
+            "còn được xem tệp văn bản (chỉ còn xem thông tin văn bản và thông báo thu hồi)."
+            % (delivery.receiver, timeutil.show_date(delivery.recalled_at)),
+            [{"delivery": delivery.path,
+              "recalled_at": timeutil.isoformat(delivery.recalled_at)}], status=403)
 
 
 def acknowledge(delivery, receiver_agency, actor, at):

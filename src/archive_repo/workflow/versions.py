@@ -27,6 +27,12 @@ def check_allowed(record, actor):
     check_not_recalled(record, "bổ sung phiên bản")
 
 
+def same_bytes(record, sha256):
+    """The record's version with these bytes, if any: sending the same file
+    again (a replayed message, a retried upload) adds no version."""
+    return next((v for v in record.versions if v.sha256 == sha256), None)
+
+
 def add_version(record, kind, spooled, report, actor_id, at):
     """Store the checked file as the record's next version."""
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,

@@ -264,7 +264,7 @@ def new_version_view(request):
     from ..deposit import service
     from ..deposit.upload import spool
     from ..views.containers import _check_size, _upload_fields, blob_tmpdir
-    from ..views.serialize import record_json
+    from ..views.serialize import record_json, version_json
     record = request.context.record
     vs.check_allowed(record, request.identity)
     _check_size(request)
@@ -272,16 +272,23 @@ def new_version_view(request):
     kind = vs.check_kind(request.POST.get("kind", "update"))
     at = timeutil.now()
     with spool(upload, blob_tmpdir(request)) as spooled:
-        report = service.evaluate_file(spooled, record.metadata, at,
-                                       request.registry.rule_policy)
-        version = vs.add_version(record, kind, spooled, report,
-                                 request.identity.token_id, at)
-    changed(request, record, "version", "new_version", version=version.number,
-            kind=kind, sha256=version.sha256)
-    request.response.status_int = 201
+        version = vs.same_bytes(record, spooled.sha256)
+        duplicate = version is not None
+        if duplicate:   # the same file again (a retried upload): nothing added
+            audit.record(request, "new_version", record.path, outcome="duplicate",
+                         version=version.number, kind=kind, sha256=version.sha256)
+        else:
+            report = service.evaluate_file(spooled, record.metadata, at,
+                                           request.registry.rule_policy)
+            version = vs.add_version(record, kind, spooled, report,
+                                     request.identity.token_id, at)
+            changed(request, record, "version", "new_version", version=version.number,
+                    kind=kind, sha256=version.sha256)
+    request.response.status_int = 200 if duplicate else 201
     request.response.headers["Location"] = url_of(
         request, "%s/versions/%d" % (record.path, version.number))
-    return record_json(request, record)
+    return dict(record_json(request, record), duplicate=duplicate,
+                version=version_json(request, record, version))
 
 
 @view_config(context=VersionContext, request_method="GET", permission="view",
@@ -290,7 +297,8 @@ def version_view(request):
     from ..views.serialize import version_json
     context = request.context
     data = version_json(request, context.record, context.version)
-    data["report"] = context.version.report
+    # the report is about this file: say which one
+    data["report"] = dict(context.version.report or {}, sha256=context.version.sha256)
     return data
 
 
