@@ -45,7 +45,9 @@ def test_cadaver_lists_and_gets_with_basic_auth(server, tmp_path):
     done = subprocess.run(["cadaver", "%s/dav/%s/2026/1/" % (server.url, H38)],
                           input=script, env=dict(os.environ, HOME=str(tmp_path)),
                           capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert "metadata.json" in done.stdout and "versions" in done.stdout, done.stdout
+    assert "failed" not in done.stdout.lower(), done.stdout
     assert hashlib.sha256(target.read_bytes()).hexdigest() == server.first["sha256"]
 
 

@@ -1,11 +1,14 @@
 """OPTIONS, GET/HEAD, refused writes, authentication and the path prefix."""
 import hashlib
 import json
+import re
+import time
+import unicodedata
 
 from lxml import etree
 
-from tests.conftest import H38, STTTT
-from tests.dav.conftest import PrefixMount, basic, dav
+from tests.conftest import H38, STTTT, SYT
+from tests.dav.conftest import FILENAME, PrefixMount, basic, dav
 
 RECORD = "/dav/%s/2026/1/" % H38
 PDF = RECORD + "document.pdf"
@@ -113,7 +116,21 @@ def test_incoming_register_appears_under_the_receiving_agency(archive):
 def test_collection_get_is_an_html_index(archive):
     res = dav(archive, "GET", "/dav/%s/2026/" % H38, depth=None)
     assert res.content_type == "text/html"
-    assert '<a href="1">1</a>' in res.text and '<a href="2">2</a>' in res.text
+    assert '<a href="/dav/%s/2026/1/">1</a>' % H38 in res.text
+    assert '<a href="/dav/%s/2026/2/">2</a>' % H38 in res.text
+
+
+def test_html_index_links_work_without_the_trailing_slash_and_under_a_prefix(archive):
+    from webtest import TestApp
+    mounted = TestApp(PrefixMount(archive.app, "/archive"), lint=False)
+    for path in ("/archive/dav/%s/2026/1" % H38, "/archive/dav/%s/2026/1/" % H38):
+        page = mounted.get(path, headers=archive.auth("connector")).text
+        links = re.findall(r'<a href="([^"]+)">', page)
+        assert "/archive/dav/%s/2026/1/metadata.json" % H38 in links
+        assert "/archive/dav/%s/2026/1/versions/" % H38 in links
+        # every link leads somewhere
+        for link in links:
+            mounted.get(link, headers=archive.auth("connector"), status=200)
 
 
 def test_hrefs_follow_the_mount_prefix(archive):
@@ -124,3 +141,61 @@ def test_hrefs_follow_the_mount_prefix(archive):
     hrefs = [h.text for h in etree.fromstring(res.body).iter("{DAV:}href")]
     assert hrefs[0] == "/archive/dav/%s/" % H38
     assert all(h.startswith("/archive/dav/") for h in hrefs)
+
+
+def test_the_change_feed_answers_options_and_refuses_writes(archive):
+    res = dav(archive, "OPTIONS", "/dav/changes", depth=None, who=None, status=200)
+    assert res.headers["Allow"] == "GET, HEAD, OPTIONS" and res.headers["DAV"] == "1"
+    for method in ("PUT", "DELETE", "POST", "PROPFIND", "MKCOL", "LOCK"):
+        res = dav(archive, method, "/dav/changes", depth=None, body=b"x", status=405)
+        assert res.headers["Allow"] == "GET, HEAD, OPTIONS"
+        error = res.json["error"]
+        assert error["code"] == "read_only" and "chỉ cho phép đọc" in error["message"]
+    head = dav(archive, "HEAD", "/dav/changes", depth=None, status=200)
+    assert head.body == b""
+
+
+def test_numbers_resolve_only_in_their_canonical_spelling(archive):
+    # one resource, one href: ASCII digits without a leading zero
+    from urllib.parse import quote
+    wide_year, wide_one = quote("２０２６"), quote("１")   # str.isdigit() says yes
+    for path in ("/dav/%s/02026/" % H38, "/dav/%s/%s/" % (H38, wide_year),
+                 "/dav/%s/2026/01/" % H38, "/dav/%s/2026/%s/" % (H38, wide_one),
+                 "/dav/%s/2026/1/versions/01/" % H38,
+                 "/dav/%s/2026/1/versions/%s/" % (H38, wide_one), "/dav/%s/+2026/" % H38):
+        for method, depth in (("PROPFIND", "0"), ("GET", None)):
+            dav(archive, method, path, depth=depth, status=404)
+    dav(archive, "PROPFIND", "/dav/%s/2026/1/versions/1/" % H38, depth="0", status=207)
+
+
+def test_incoming_register_numbers_are_canonical_too(archive):
+    archive.testapp.post_json("/%s/2026/1/deliveries/%s/accept" % (STTTT, H38), {},
+                              headers=archive.auth(("clerk", H38)))
+    year = "/dav/%s/incoming/%d/" % (H38, time.localtime().tm_year)
+    dav(archive, "GET", year + "1.json", depth=None, status=200)
+    for path in (year + "01.json", year + "1", year.replace("/20", "/020") + "1.json"):
+        dav(archive, "GET", path, depth=None, status=404)
+
+
+def test_every_agency_shows_an_incoming_collection_from_the_start(archive):
+    for code in (H38, STTTT, SYT):       # none has accepted a delivery yet
+        agency = "/dav/%s/" % code
+        tree = etree.fromstring(dav(archive, "PROPFIND", agency).body)
+        hrefs = [h.text for h in tree.iter("{DAV:}href")]
+        assert agency + "incoming/" in hrefs
+        empty = etree.fromstring(dav(archive, "PROPFIND", agency + "incoming/").body)
+        assert [h.text for h in empty.iter("{DAV:}href")] == [agency + "incoming/"]
+        assert empty.findtext(".//{DAV:}displayname") == "Sổ đăng ký văn bản đến"
+        assert empty.find(".//{DAV:}resourcetype/{DAV:}collection") is not None
+        dav(archive, "GET", agency + "incoming/", depth=None, status=200)
+        dav(archive, "GET", agency + "incoming/2026/", depth=None, status=404)
+
+
+def test_nfd_encoded_vietnamese_names_resolve(archive):
+    from urllib.parse import quote
+    nfd = unicodedata.normalize("NFD", FILENAME)
+    assert nfd != FILENAME
+    path = RECORD + "versions/1/" + quote(nfd)
+    res = dav(archive, "GET", path, depth=None, status=200)
+    assert hashlib.sha256(res.body).hexdigest() == archive.first["sha256"]
+    dav(archive, "PROPFIND", path, depth="0", status=207)

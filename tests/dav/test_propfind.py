@@ -1,11 +1,14 @@
 """PROPFIND, one test per RFC 4918 requirement we rely on."""
+import hashlib
 import shutil
+import threading
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
 
 from tests.conftest import H38
-from tests.dav.conftest import FILENAME, SUBJECT, dav
+from tests.dav.conftest import FILENAME, SUBJECT, bulk_year, dav
 
 NS = {"D": "DAV:", "A": "urn:x-archive-repo:lao-cai:dav:1"}
 YEAR = "/dav/%s/2026/" % H38
@@ -137,3 +140,116 @@ def test_root_lists_agencies_and_the_change_cursor(archive):
     tree = parse(dav(archive, "PROPFIND", "/dav/"))
     assert "/dav/%s/" % H38 in hrefs(tree)
     assert prop(tree, "/dav/", "A:change-cursor").text == "3"
+
+
+def _count_loads(monkeypatch, classes):
+    """Count ZODB loads of ``classes``' objects in this thread (the search
+    index worker reads new records in its own): unghosting calls
+    ``__setstate__`` (ZODB.serialize.ObjectReader.setGhostState)."""
+    loads, here = Counter(), threading.get_ident()
+    for cls in classes:
+        def counting(self, state, _name=cls.__name__, _real=cls.__setstate__):
+            if threading.get_ident() == here:
+                loads[_name] += 1
+            return _real(self, state)
+        monkeypatch.setattr(cls, "__setstate__", counting)
+    return loads
+
+
+def _call(archive, method, path, depth="1"):
+    from webob import Request
+    request = Request.blank(path, method=method,
+                            headers=dict(archive.auth("connector"), Depth=depth))
+    return request.call_application(archive.app)
+
+
+def test_depth_1_over_a_big_year_streams_and_loads_no_record(archive, monkeypatch):
+    from archive_repo.dav import propfind
+    from archive_repo.resources import Record, Version
+    count = 3000
+    bulk_year(archive, H38, 2025, count)
+    archive.registry._zodb_databases[""].cacheMinimize()   # every record a ghost
+    loads = _count_loads(monkeypatch, (Record, Version))
+    made, real = [], propfind.response
+    monkeypatch.setattr(propfind, "response", lambda *args: made.append(1) or real(*args))
+    status, headers, body = _call(archive, "PROPFIND", "/dav/%s/2025/" % H38)
+    assert status.startswith("207") and "Content-Length" not in dict(headers)
+    chunks = iter(body)
+    first = next(chunks)
+    # the first chunk leaves before most responses are even made
+    assert first.startswith(b"<?xml") and 0 < len(made) < count // 4
+    rest = b"".join(chunks)
+    body.close()
+    assert len(made) == count + 1
+    tree = etree.fromstring(first + rest)
+    assert len(tree.findall("D:response", NS)) == count + 1
+    assert prop(tree, "/dav/%s/2025/7/" % H38, "A:register-number").text == "7"
+    assert loads == {}, loads
+
+
+def test_a_body_never_iterated_gives_its_connection_back(archive):
+    pool = archive.registry._zodb_databases[""].pool
+    available, opened = len(pool.available), len(pool.all)
+    status, _, body = _call(archive, "PROPFIND", YEAR)
+    assert status.startswith("207")
+    body.close()                          # as a server does when the client left
+    # whether the body took a pooled connection or a new one, it is back
+    assert len(pool.available) - available == len(pool.all) - opened
+
+
+def test_a_member_that_fails_gets_a_500_response_inside_a_whole_document(archive,
+                                                                          monkeypatch):
+    from archive_repo.dav.records import RecordNode
+    real = RecordNode.extra
+
+    def broken(node):
+        if node.name == "2":
+            raise RuntimeError("broken pickle")
+        return real(node)
+    monkeypatch.setattr(RecordNode, "extra", broken)
+    tree = parse(dav(archive, "PROPFIND", YEAR))
+    assert hrefs(tree) == [YEAR, YEAR + "1/", YEAR + "2/"]
+    status = tree.find("D:response[3]/D:status", NS)
+    assert status is not None and status.text == "HTTP/1.1 500 Internal Server Error"
+
+
+def test_a_listing_that_fails_midway_still_ends_well_formed(archive, monkeypatch):
+    from archive_repo.dav.records import YearNode
+    real = YearNode.children
+
+    def failing(node):
+        iterator = real(node)
+        yield next(iterator)
+        raise RuntimeError("storage went away")
+    monkeypatch.setattr(YearNode, "children", failing)
+    tree = parse(dav(archive, "PROPFIND", YEAR))        # parses: well-formed
+    assert hrefs(tree) == [YEAR, YEAR + "1/"]
+    assert "chưa đầy đủ" in tree.findtext("D:responsedescription", namespaces=NS)
+    page = dav(archive, "GET", YEAR, depth=None).text
+    assert page.rstrip().endswith("</html>")
+
+
+def test_second_version_shows_everywhere(archive):
+    from tests.support.pdfs import make_pdf
+    corrected = make_pdf(["Bản đính chính"])
+    archive.testapp.post("/%s/2026/1/versions/" % H38, params={"kind": "update"},
+                         upload_files=[("file", "dinh-chinh.pdf", corrected)],
+                         headers=dict(archive.auth(("clerk", H38)), Accept="application/json"),
+                         status=201)
+    sha = hashlib.sha256(corrected).hexdigest()
+    tree = parse(dav(archive, "PROPFIND", RECORD + "versions/"))
+    assert hrefs(tree) == [RECORD + "versions/", RECORD + "versions/1/",
+                           RECORD + "versions/2/"]
+    pdf = dav(archive, "GET", RECORD + "document.pdf", depth=None)
+    assert pdf.body == corrected and pdf.headers["ETag"] == '"sha256:%s"' % sha
+    assert dav(archive, "GET", RECORD + "versions/2/dinh-chinh.pdf", depth=None).body == \
+        corrected
+    year = parse(dav(archive, "PROPFIND", YEAR))
+    assert prop(year, RECORD, "A:version").text == "2"
+    assert prop(year, YEAR + "2/", "A:version").text == "1"
+    record = parse(dav(archive, "PROPFIND", RECORD))
+    assert prop(record, RECORD + "document.pdf", "D:getetag").text == '"sha256:%s"' % sha
+    changes = archive.testapp.get("/dav/changes", params={"since": 3},
+                                  headers=archive.auth("connector")).json["changes"]
+    assert [(c["what"], c["path"], c["version"]) for c in changes] == [
+        ("version", "/%s/2026/1" % H38, 2)]

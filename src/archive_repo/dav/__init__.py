@@ -23,16 +23,21 @@ as password):
   ``issued-on``, ``agency``, ``legal-status``, ``recalled``, ``version``,
   ``sha256``, ``reason``, ``record-count`` (years), ``change-cursor`` (root).
 * ``GET``/``HEAD /dav/…`` — files with ETag, Last-Modified, Range and
-  conditional requests; collections give an HTML index.
+  conditional requests (archive_repo.conditional; 412/416 as plain text);
+  collections give an HTML index.
 * any other method — 405 ``read_only`` with ``Allow``.
-* ``GET /dav/changes?since=N[&limit=L]`` — the change feed (changes.py):
-  ``{"since", "cursor", "head", "more", "changes": [{"seq", "at", "what",
-  "path", "version", "url", "dav_url"}]}``, oldest first; ``what`` is
-  ``added`` or the RecordModified kind (``version``, ``recall``,
-  ``delivery``, …).  Store ``cursor`` and ask again with ``since=cursor``
-  until ``more`` is false.  A first sync reads ``head`` (PROPFIND the root
-  for ``change-cursor``, or ``since=0``), copies the tree, then follows the
-  feed from that head.  ``since`` above ``head`` → 409 ``cursor_ahead``.
+* ``GET /dav/changes?since=N[&limit=L][&feed=ID]`` or ``?since_time=T``
+  (ISO 8601 with offset) — the change feed (changes.py):
+  ``{"feed", "since", "cursor", "head", "more", "changes": [{"seq", "at",
+  "what", "path", "version", "url", "dav_url"}]}``, oldest first; ``what``
+  is ``added`` or the RecordModified kind (``version``, ``recall``,
+  ``delivery``, ``revalidation``, …).  Store ``feed`` and ``cursor`` and ask
+  again with both until ``more`` is false.  A first sync reads ``head``
+  (PROPFIND the root for ``change-cursor`` and ``change-feed``, or
+  ``since=0``), copies the tree, then follows the feed from that head.
+  ``since`` above ``head`` → 409 ``cursor_ahead``; another ``feed`` → 409
+  ``feed_changed`` (start again from 0).  ``OPTIONS`` → ``GET, HEAD,
+  OPTIONS``; other methods → 405.
 """
 from ..events import RecordAdded, RecordModified
 from . import changes

@@ -16,9 +16,24 @@ the last number it processed (its cursor) and asks for "> cursor" sees
 every change once.  The price is that concurrent changes to *any* records
 conflict on this log and one is retried — cheap at a province's volume.
 
+Times: an entry's ``at`` is taken in the transaction that commits it, and
+that transaction can only take number n+1 once number n has committed
+(above), so ``at`` never decreases along the numbers (given a clock that
+does not step back).  "Changes since time T" is therefore a binary search
+for the first number at or after T (``cursor_at``), log2(head) loads.
+
 The log lives in the records database (under its own key in the ZODB
-root), so it survives restarts and is backed up with the records.
+root), so it survives restarts and is backed up with the records.  Its
+``feed_id`` is random and made with it: a connector sends it back with its
+cursor, and a log that was made anew (a new or rebuilt database, the log
+dropped and backfilled) answers "feed changed" instead of quietly serving
+numbers that now mean other changes.  A restore copies the id along with
+the old numbers, so whatever restores a backup calls ``new_feed_id``
+(a restored log that has not yet reached the connector's cursor is also
+caught by ``cursor_ahead``).
 """
+import uuid
+
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -44,12 +59,17 @@ class Change:
 class ChangeLog(Persistent):
     """``entries``: number → (at, record path, what, version number);
     ``latest``: record path → number of its newest entry;
-    ``summaries``: what listings show of each record (summaries.py)."""
+    ``summaries``: what listings show of each record (summaries.py);
+    ``feed_id``: this log's identity (None on logs made before it existed,
+    until ``ensure_log`` gives them one)."""
+
+    feed_id = None
 
     def __init__(self):
         self.entries = LOBTree()
         self.latest = OOBTree()
         self.summaries = summaries.new_index()
+        self.feed_id = make_feed_id()
 
     def head(self):
         """The newest change number (0 when empty)."""
@@ -74,10 +94,34 @@ class ChangeLog(Persistent):
             found.append(Change(seq, stored))
         return found, False
 
+    def cursor_at(self, moment):
+        """The cursor whose next change is the first at or after ``moment``
+        (numbers run 1..head without gaps; see the module doc on times)."""
+        low, high = 1, self.head() + 1
+        while low < high:
+            middle = (low + high) // 2
+            if self.entries[middle][0] < moment:
+                low = middle + 1
+            else:
+                high = middle
+        return low - 1
+
     def modified_at(self, path):
         """When ``path`` last changed according to the log, or None."""
         seq = self.latest.get(path)
         return self.entries[seq][0] if seq is not None else None
+
+
+def make_feed_id():
+    return uuid.uuid4().hex
+
+
+def new_feed_id(conn):
+    """Give the log a new identity (after restoring a backup): connectors'
+    stored cursors are then refused with ``feed_changed``."""
+    log = ensure_log(conn)
+    log.feed_id = make_feed_id()
+    return log.feed_id
 
 
 def get_log(conn):
@@ -89,6 +133,8 @@ def ensure_log(conn):
     if log is None:
         log = conn.root()[LOG_KEY] = ChangeLog()
         backfill(log, conn)
+    elif log.feed_id is None:
+        log.feed_id = make_feed_id()
     return log
 
 

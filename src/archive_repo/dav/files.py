@@ -5,7 +5,9 @@ entries).  A generated file is rendered once per node, so its length and
 ETag (SHA-256 of the bytes) are exactly what a GET returns."""
 import hashlib
 import json
+from datetime import datetime
 
+from .. import timeutil
 from .tree import Node, nfc
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -46,7 +48,8 @@ class PdfNode(Node):
 
 
 class GeneratedNode(Node):
-    """A file whose bytes ``render()`` makes from stored metadata."""
+    """A file whose bytes ``render()`` makes from stored metadata;
+    ``modified()`` says when the state they come from last changed."""
 
     def __init__(self, site, parent, name, content_type, render, modified):
         super().__init__(site, parent, name)
@@ -61,7 +64,7 @@ class GeneratedNode(Node):
         return self._body
 
     def modified(self):
-        return self._modified
+        return self._modified()
 
     created = modified
 
@@ -102,19 +105,41 @@ def _metadata_xml(node, build):
                           encoding="utf-8", pretty_print=True)
 
 
+def _made_at(report):
+    """The report's time; None when it has none readable (its bytes, and
+    so the ETag, still change)."""
+    try:
+        return timeutil.to_vn(datetime.fromisoformat((report or {})["made_at"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def reports_modified(version):
+    """When the version's reports last changed: ``archive-repo revalidate``
+    appends a report (with its ``made_at``) without a new deposit, and a
+    Last-Modified left at the deposit would let If-Modified-Since answer
+    304 for the stale file."""
+    made = [_made_at(report) for report in (version.report, *version.reports)]
+    return max([version.deposited_at] + [moment for moment in made if moment])
+
+
 def validation_node(parent, version):
     def render():
         return dump_json({"version": version.number, "report": version.report,
                           "revalidations": list(version.reports)})
     return GeneratedNode(parent.site, parent, "validation.json", JSON_TYPE, render,
-                         version.deposited_at)
+                         lambda: reports_modified(version))
 
 
 def generated_for(node):
     """Name → factory of the generated files of a record node."""
     from .records import record_modified
     record, site = node.record, node.site
-    when = record_modified(site, record)
+
+    def when():
+        # metadata.json also counts each version's revalidations
+        return max([record_modified(site, record)]
+                   + [reports_modified(version) for version in record.versions])
 
     def make(name, content_type, render):
         return lambda: GeneratedNode(site, node, name, content_type, render, when)
@@ -140,4 +165,4 @@ class JsonEntryNode(GeneratedNode):
     def __init__(self, site, parent, name, entry):
         moment = getattr(entry, "cancelled_at", None) or getattr(entry, "received_at", None)
         super().__init__(site, parent, name, JSON_TYPE,
-                         lambda: dump_json(entry.as_json()), moment)
+                         lambda: dump_json(entry.as_json()), lambda: moment)

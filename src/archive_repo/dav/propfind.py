@@ -4,6 +4,7 @@ multistatus, as text chunks so that a year of 100 000 records streams.
 Properties are computed from node accessors that read pickled metadata
 only; an allprop (what rclone sends, as an empty body) never opens a blob.
 """
+import logging
 from datetime import timezone
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
@@ -23,6 +24,10 @@ NOT_FOUND = "HTTP/1.1 404 Not Found"
 HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
         '<D:multistatus xmlns:D="DAV:" xmlns:A="%s">' % AR)
 TAIL = "</D:multistatus>\n"
+FAILED = "HTTP/1.1 500 Internal Server Error"
+INCOMPLETE = ("<D:responsedescription>Danh sách chưa đầy đủ: lỗi hệ thống khi đọc thư "
+              "mục; hãy thử lại sau.</D:responsedescription>")
+log = logging.getLogger(__name__)
 
 
 class Query:
@@ -163,13 +168,36 @@ def response(base, node, query):
     return "".join(parts)
 
 
+def _safe_response(base, node, query):
+    """The node's response; a node whose properties cannot be read gets a
+    500 status of its own (RFC 4918 §13) instead of ending the document."""
+    try:
+        return response(base, node, query)
+    except Exception:
+        log.exception("PROPFIND: properties of %s", href(base, node))
+        return ("<D:response><D:href>%s</D:href><D:status>%s</D:status></D:response>"
+                % (escape(href(base, node)), FAILED))
+
+
+def _texts(base, node, depth, query):
+    yield HEAD
+    yield _safe_response(base, node, query)
+    try:
+        for member in (node.children() if depth else ()):
+            yield _safe_response(base, member, query)
+    except Exception:
+        # headers (207) are out: close the document well-formed and say so
+        log.exception("PROPFIND: listing %s stopped", href(base, node))
+        yield INCOMPLETE
+    yield TAIL
+
+
 def multistatus(base, node, depth, query, tick=None):
-    """The multistatus as UTF-8 chunks of about 64 KiB.  ``tick`` is called
-    after each chunk (the caller frees its ZODB cache there)."""
-    buffer, size = [HEAD, response(base, node, query)], 0
-    members = node.children() if depth else ()
-    for member in members:
-        text = response(base, member, query)
+    """The multistatus as UTF-8 chunks of about 64 KiB, always a complete
+    XML document.  ``tick`` is called after each chunk (the caller frees
+    its ZODB cache there)."""
+    buffer, size = [], 0
+    for text in _texts(base, node, depth, query):
         buffer.append(text)
         size += len(text)
         if size >= CHUNK:
@@ -177,5 +205,4 @@ def multistatus(base, node, depth, query, tick=None):
             buffer, size = [], 0
             if tick is not None:
                 tick()
-    buffer.append(TAIL)
     yield "".join(buffer).encode("utf-8")

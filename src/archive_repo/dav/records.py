@@ -1,6 +1,7 @@
 """Collection nodes of the records tree: archive → agency → year → record
 → versions → version (see tree.py for the map)."""
-from .tree import ROOT_TITLE, Collection, NamedFolderNode, nfc
+from .tree import (ALWAYS_NAMED, ROOT_TITLE, Collection, EmptyFolder, NamedFolderNode,
+                   nfc, number_in)
 from . import files
 from .summaries import Summary, of_record, year_summaries
 
@@ -29,7 +30,9 @@ class RootNode(Collection):
 
     def extra(self):
         log = self.site.log
-        return {"change-cursor": str(log.head() if log is not None else 0)}
+        if log is None:
+            return {"change-cursor": "0"}
+        return {"change-cursor": str(log.head()), "change-feed": log.feed_id or ""}
 
 
 class AgencyNode(Collection):
@@ -41,19 +44,25 @@ class AgencyNode(Collection):
         return self.agency.name or self.agency.code
 
     def child(self, name):
-        if name.isdigit():
-            return YearNode(self.site, self, self.agency.data[int(name)])
-        for key, folder in self.agency.named.items():
-            if nfc(key) == name and not key.startswith("_"):
+        if name[:1].isdigit():           # years; register names never are
+            return YearNode(self.site, self, self.agency.data[number_in(name)])
+        for key, folder in self._named():
+            if nfc(key) == name:
                 return NamedFolderNode(self.site, self, key, folder)
         raise KeyError(name)
+
+    def _named(self):
+        """(name, folder) of the registers beside the years."""
+        stored = self.agency.named
+        found = [(key, folder) for key, folder in stored.items()
+                 if not key.startswith("_")]  # internal (e.g. workflow's _outbox)
+        return found + [(key, EmptyFolder()) for key in ALWAYS_NAMED if key not in stored]
 
     def children(self):
         for year in self.agency.values():
             yield YearNode(self.site, self, year)
-        for key, folder in self.agency.named.items():
-            if not key.startswith("_"):  # internal (e.g. workflow's _outbox)
-                yield NamedFolderNode(self.site, self, key, folder)
+        for key, folder in self._named():
+            yield NamedFolderNode(self.site, self, key, folder)
 
     def extra(self):
         return {"agency": self.agency.code}
@@ -68,7 +77,7 @@ class YearNode(Collection):
         return "Năm %s" % self.name
 
     def child(self, name):
-        return RecordNode(self.site, self, self.year[name])
+        return RecordNode(self.site, self, self.year.data[number_in(name)])
 
     def children(self):
         # items() walks the IOBTree bucket by bucket and hands out record
@@ -81,8 +90,8 @@ class YearNode(Collection):
             yield RecordNode(self.site, self, record, number,
                              Summary(found) if found is not None else None)
 
-    def names(self):
-        return (str(number) for number in self.year.keys())
+    def entries(self):
+        return ((str(number), True) for number in self.year.keys())
 
     def extra(self):
         return {"record-count": str(len(self.year))}
@@ -145,9 +154,10 @@ class VersionsNode(Collection):
         return "Các phiên bản"
 
     def child(self, name):
-        if not (name.isdigit() and 1 <= int(name) <= len(self.record.versions)):
+        number = number_in(name)
+        if not 1 <= number <= len(self.record.versions):
             raise KeyError(name)
-        return VersionNode(self.site, self, self.record.versions[int(name) - 1])
+        return VersionNode(self.site, self, self.record.versions[number - 1])
 
     def children(self):
         return (VersionNode(self.site, self, v) for v in self.record.versions)

@@ -2,12 +2,16 @@
 
 pyramid_tm ends the request's transaction and pyramid_zodbconn closes its
 connection before the server iterates the body, so a streamed listing reads
-from a connection of its own: opened when the server asks for the first
-chunk, re-resolving the path there, closed when the body is done (or the
-client goes away — WSGI servers call ``close()``).  Its cache is trimmed
-after every chunk, so a year of 100 000 records never sits in memory.
+from a connection of its own.  That connection is opened, and the path
+resolved in it, *in the view*: a path that does not resolve is an ordinary
+404 before any header is sent, never a 207 cut short.  The connection is
+closed when the body is done or the client goes away (WSGI servers call
+``close()``, also on a body never iterated — hence a class, not a
+generator).  Its cache is trimmed after every chunk, so a year of 100 000
+records never sits in memory.
 """
 import transaction
+from pyramid.httpexceptions import HTTPNotFound
 
 from ..resources import get_root
 from .changes import get_log
@@ -18,20 +22,35 @@ def site_for(conn, request):
     return Site(get_root(conn), get_log(conn), request)
 
 
-def in_own_connection(request, segments, produce):
-    """Yield ``produce(node, tick)``'s chunks, ``node`` being ``segments``
+class OwnConnectionBody:
+    """The chunks of ``produce(node, tick)``, ``node`` being ``segments``
     resolved in a fresh connection; ``tick`` frees that connection's cache."""
-    from pyramid_zodbconn import get_connection
-    db = get_connection(request).db()
 
-    def body():
-        tm = transaction.TransactionManager()
-        conn = db.open(transaction_manager=tm)
+    def __init__(self, db, request, segments, produce):
+        self.tm = transaction.TransactionManager()
+        self.conn = db.open(transaction_manager=self.tm)
+        self.tm.begin()
         try:
-            tm.begin()
-            node = resolve(site_for(conn, request), segments)
-            yield from produce(node, conn.cacheGC)
-        finally:
-            tm.abort()
-            conn.close()
-    return body()
+            node = resolve(site_for(self.conn, request), segments)
+        except KeyError:
+            self.close()
+            raise HTTPNotFound()
+        self.chunks = produce(node, self.conn.cacheGC)
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self):
+        if self.conn is None:
+            return
+        chunks, self.chunks = getattr(self, "chunks", None), None
+        if chunks is not None and hasattr(chunks, "close"):
+            chunks.close()
+        self.tm.abort()
+        self.conn.close()
+        self.conn = None
+
+
+def in_own_connection(request, segments, produce):
+    from pyramid_zodbconn import get_connection
+    return OwnConnectionBody(get_connection(request).db(), request, segments, produce)

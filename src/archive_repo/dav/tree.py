@@ -23,10 +23,34 @@ from ..resources import Folder
 
 ROOT_TITLE = "Kho lưu trữ văn bản điện tử tỉnh Lào Cai"
 NAMED_TITLES = {"incoming": "Sổ đăng ký văn bản đến"}
+#: Named registers every agency shows, empty until workflow creates the
+#: stored one (the incoming register appears on the first acceptance): a
+#: connector can then list every agency the same way from day one.
+ALWAYS_NAMED = ("incoming",)
 
 
 def nfc(text):
     return unicodedata.normalize("NFC", text)
+
+
+def number_in(name):
+    """The number a path segment names, only in its canonical spelling
+    (ASCII digits, no leading zero): ``02026`` or full-width ``２０２６``
+    would otherwise be a second href of the same resource.  KeyError if
+    not canonical."""
+    if not (name.isascii() and name.isdigit()) or str(int(name)) != name:
+        raise KeyError(name)
+    return int(name)
+
+
+class EmptyFolder:
+    """Stands in for a named register that does not exist yet."""
+
+    def __getitem__(self, key):
+        raise KeyError(key)
+
+    def items(self):
+        return iter(())
 
 
 class Site:
@@ -60,8 +84,9 @@ class Node:
     def children(self):
         return iter(())
 
-    def names(self):
-        return (node.name for node in self.children())
+    def entries(self):
+        """(name, is a collection) of each member, for the HTML index."""
+        return ((node.name, node.collection) for node in self.children())
 
     def modified(self):
         return None
@@ -115,7 +140,9 @@ class NamedFolderNode(Collection):
     def child(self, name):
         key = name[:-5] if name.endswith(".json") else name
         value = self.folder[key]
-        node = self._wrap(key, value)
+        # the stored name, not the asked one: an IntFolder also answers to
+        # "02026", which must not become a second href
+        node = self._wrap(getattr(value, "__name__", None) or key, value)
         if node.name != name:
             raise KeyError(name)
         return node

@@ -1,20 +1,22 @@
 """HTTP for ``/dav/…``: OPTIONS, PROPFIND, GET/HEAD; every other method is
 refused (read-only), and ``GET /dav/changes`` is the change feed."""
-from datetime import timezone
+import re
+from datetime import datetime
 from urllib.parse import quote
 
 from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, view_config
 from pyramid_zodbconn import get_connection
 
-from .. import timeutil
+from .. import conditional, timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..resources import ArchiveRoot
 from ..views.errors import error_response
-from ..views.record import serve_version
+from ..views.record import send_version
 from . import propfind
-from .changes import MAX_LIMIT, get_log
+from .changes import MAX_LIMIT, ensure_log
 from .files import PdfNode
 from .stream import in_own_connection, site_for
 from .tree import resolve
@@ -27,11 +29,12 @@ XML = "application/xml"
 class ReadOnly(ArchiveError):
     status = 405
 
-    def __init__(self, method):
+    def __init__(self, method, allow=ALLOW):
         super().__init__(
-            "read_only", "Kho lưu trữ chỉ cho phép đọc qua WebDAV (OPTIONS, PROPFIND, GET, "
-            "HEAD); phương thức %s không được phép: không thể ghi, xóa, sao chép, di "
-            "chuyển, khóa hay sửa thuộc tính." % method, [{"method": method, "allow": ALLOW}])
+            "read_only", "Kho lưu trữ chỉ cho phép đọc qua WebDAV (%s); phương thức %s "
+            "không được phép: không thể ghi, xóa, sao chép, di chuyển, khóa hay sửa thuộc "
+            "tính." % (allow, method), [{"method": method, "allow": allow}])
+        self.allow = allow
 
 
 class FiniteDepth(Exception):
@@ -75,6 +78,7 @@ def depth_of(request):
 # -- OPTIONS ------------------------------------------------------------------
 
 def _options(request, allow):
+    """DAV: 1 (class 1, no locks) with what this address allows."""
     response = request.response
     response.headers.update({"DAV": "1", "Allow": allow, "MS-Author-Via": "DAV"})
     response.content_length = 0
@@ -120,35 +124,44 @@ def propfind_view(request):
 def get_view(request):
     node = node_of(request)
     if isinstance(node, PdfNode):
-        return serve_version(request, node.record, node.version)
+        return send_version(request, node.record, node.version)
     if node.collection:
         return listing(request, node)
     return generated(request, node)
 
 
 def generated(request, node):
+    body = node.body()
     response = request.response
-    response.body = node.body()
     response.content_type = node.content_type.split(";")[0]
     response.charset = "utf-8"
-    response.etag = node.etag().strip('"')
-    if node.modified() is not None:
-        response.last_modified = node.modified().astimezone(timezone.utc)
-    response.accept_ranges = "bytes"
-    response.cache_control = "private, max-age=0, must-revalidate"
-    response.conditional_response = True
+    entity = conditional.Entity(node.etag().strip('"'), node.modified(), len(body))
+    conditional.send(request, entity, lambda start, stop: [body[start:stop]])
     return response
 
 
 def listing(request, node):
-    """A plain HTML index (names only, read from the BTree keys)."""
+    """A plain HTML index (names only, read from the BTree keys), linking
+    by absolute path so that it works with or without a trailing slash."""
     from .listing import page
     response = request.response
     response.content_type = "text/html"
     response.charset = "utf-8"
     if request.method == "HEAD":
         return response
-    response.app_iter = in_own_connection(request, segments_of(request), page)
+    base = dav_base(request)
+    response.app_iter = in_own_connection(
+        request, segments_of(request), lambda found, tick: page(base, found, tick))
+    return response
+
+
+@exception_view_config(conditional.Failed, route_name="dav")
+@exception_view_config(conditional.Failed, route_name="dav_top")
+def condition_failed(exc, request):
+    """412 / 416 as plain text: WebDAV clients show a body, not JSON."""
+    response = Response(status=exc.status, content_type="text/plain", charset="utf-8",
+                        text=exc.message + "\n")
+    response.headers.update(exc.headers)
     return response
 
 
@@ -164,7 +177,7 @@ def refuse_view(request):
 @exception_view_config(ReadOnly)
 def read_only_error(exc, request):
     return error_response(request, exc.status, exc.code, exc.message, exc.details,
-                          headers={"Allow": ALLOW})
+                          headers={"Allow": exc.allow})
 
 
 @exception_view_config(FiniteDepth)
@@ -183,6 +196,9 @@ def finite_depth_error(exc, request):
 
 # -- the change feed ------------------------------------------------------------
 
+FEED_ALLOW = "GET, HEAD, OPTIONS"
+
+
 def _int_param(request, name, default, low, high):
     raw = request.params.get(name)
     if raw is None:
@@ -191,6 +207,50 @@ def _int_param(request, name, default, low, high):
         raise BadRequest("invalid_%s" % name, "Tham số %s phải là số nguyên từ %d đến %d."
                          % (name, low, high), [{"field": name, "value": raw}])
     return int(raw)
+
+
+def _bad_time(raw, message):
+    raise BadRequest("invalid_since_time", message, [{"field": "since_time", "value": raw}])
+
+
+def _time_param(request):
+    """``since_time``: an ISO 8601 instant with its offset, or None."""
+    raw = request.params.get("since_time")
+    if raw is None:
+        return None
+    if "since" in request.params:
+        _bad_time(raw, "Chỉ dùng một trong hai tham số: since (số thứ tự) hoặc since_time "
+                       "(thời điểm).")
+    # an unencoded "+" of the offset arrives as a space ("…10:00:00 07:00")
+    text = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", raw.strip())
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        _bad_time(raw, "Tham số since_time phải là thời điểm ISO 8601 có múi giờ, "
+                       "ví dụ 2026-03-05T10:00:00+07:00.")
+    return moment
+
+
+def _check_feed(request, log):
+    given = request.params.get("feed")
+    if given is not None and given != log.feed_id:
+        raise Conflict("feed_changed", "Nguồn thay đổi đã được tạo lại (kho có thể đã được "
+                       "khôi phục từ bản sao lưu): con trỏ đã lưu không còn giá trị; hãy "
+                       "đồng bộ lại từ đầu (since=0).", [{"feed": given, "current": log.feed_id}])
+
+
+def _cursor(request, log, head):
+    moment = _time_param(request)
+    if moment is not None:
+        return log.cursor_at(moment)
+    cursor = _int_param(request, "since", 0, 0, 2 ** 62)
+    if cursor > head:
+        raise Conflict("cursor_ahead", "Con trỏ %d vượt quá thay đổi mới nhất (%d): kho có "
+                       "thể đã được khôi phục từ bản sao lưu; hãy đồng bộ lại toàn bộ."
+                       % (cursor, head), [{"since": cursor, "head": head}])
+    return cursor
 
 
 def change_json(request, change):
@@ -203,15 +263,26 @@ def change_json(request, change):
 @view_config(route_name="dav_changes", request_method="GET", permission="dav",
              renderer="json")
 def changes_view(request):
-    log = get_log(get_connection(request))
-    head = log.head() if log is not None else 0
-    cursor = _int_param(request, "since", 0, 0, 2 ** 62)
+    # the startup hook made the log: this writes nothing (ensure_log only
+    # guards an app whose startup hook did not run)
+    log = ensure_log(get_connection(request))
+    _check_feed(request, log)
+    head = log.head()
+    cursor = _cursor(request, log, head)
     limit = _int_param(request, "limit", 500, 1, MAX_LIMIT)
-    if cursor > head:
-        raise Conflict("cursor_ahead", "Con trỏ %d vượt quá thay đổi mới nhất (%d): kho có "
-                       "thể đã được khôi phục từ bản sao lưu; hãy đồng bộ lại toàn bộ."
-                       % (cursor, head), [{"since": cursor, "head": head}])
-    found, more = log.since(cursor, limit) if log is not None else ([], False)
-    return {"since": cursor, "cursor": found[-1].seq if found else cursor,
-            "head": head, "more": more,
+    found, more = log.since(cursor, limit)
+    return {"feed": log.feed_id, "since": cursor,
+            "cursor": found[-1].seq if found else cursor, "head": head, "more": more,
             "changes": [change_json(request, change) for change in found]}
+
+
+@view_config(route_name="dav_changes", request_method="OPTIONS",
+             permission=NO_PERMISSION_REQUIRED)
+def changes_options_view(request):
+    return _options(request, FEED_ALLOW)
+
+
+@view_config(route_name="dav_changes", permission="dav")
+def changes_refuse_view(request):
+    """Writes (and PROPFIND) on the feed: it is read with GET only."""
+    raise ReadOnly(request.method, FEED_ALLOW)

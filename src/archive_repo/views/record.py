@@ -1,12 +1,11 @@
 """A record: its JSON / HTML page, and its document's bytes."""
-from datetime import timezone
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.view import exception_view_config, view_config
 
-from pyramid.view import view_config
-from webob.static import FileIter
-
-from .. import audit, timeutil
+from .. import audit, conditional, timeutil
 from ..resources import Record
 from . import wants_json
+from .errors import error_response
 from .serialize import record_json
 
 
@@ -22,29 +21,60 @@ def record_view(request):
                               request=request)
 
 
-def serve_version(request, record, version):
-    """The bytes of ``version`` with ETag, Last-Modified, Range and
-    conditional GET (WebOb answers 304/206/416 from these)."""
+class FileSpan:
+    """Bytes ``start``..``stop`` of an open file as a WSGI body.  A class
+    rather than a generator so that ``close()`` — which every WSGI server
+    calls — closes the file even when the body is never iterated."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, file, start, stop):
+        self.file, self.start, self.stop = file, start, stop
+
+    def __iter__(self):
+        self.file.seek(self.start)
+        left = self.stop - self.start
+        while left > 0:
+            data = self.file.read(min(self.BLOCK, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
+
+    def close(self):
+        self.file.close()
+
+
+def version_entity(version):
+    return conditional.Entity("sha256:" + version.sha256, version.deposited_at,
+                              version.size)
+
+
+def send_version(request, record, version):
+    """The bytes of ``version`` under RFC 7232 preconditions and RFC 7233
+    ranges (raises conditional.Failed for 412/416).  Used by WebDAV too."""
     response = request.response
-    # Open the committed blob file by path: the handle must outlive the ZODB
-    # connection, which is closed before the server iterates the body.
-    # (Set the body before Content-Length: WebOb clears the length when the
-    # app_iter changes.)
-    response.app_iter = FileIter(open(version.blob.committed(), "rb"))
-    response.content_length = version.size
     response.content_type = "application/pdf"
-    response.etag = "sha256:" + version.sha256
-    # WebOb formats the datetime's fields as GMT without converting it
-    response.last_modified = version.deposited_at.astimezone(timezone.utc)
-    response.accept_ranges = "bytes"
-    response.cache_control = "private, max-age=0, must-revalidate"
     response.content_disposition = 'inline; filename="%s-%s-%s.pdf"' % (
         record.agency_code, record.year, record.number)
-    response.conditional_response = True
-    if request.method == "GET":
+
+    def opener(start, stop):
+        # Open the committed blob file by path: the handle must outlive the
+        # ZODB connection, which is closed before the server iterates the body
+        return FileSpan(open(version.blob.committed(), "rb"), start, stop)
+    answer = conditional.send(request, version_entity(version), opener)
+    if answer.sends_bytes and request.method == "GET":
         audit.record(request, "read_document", record.path, version=version.number,
-                     range=request.headers.get("Range"))
+                     range=request.headers.get("Range") if answer.status == 206 else None)
     return response
+
+
+def serve_version(request, record, version):
+    """``…/document.pdf`` as a traversal view: nothing may follow the name
+    (Pyramid hands ``/document.pdf/x`` to this view with subpath ``x``)."""
+    if request.subpath:
+        raise HTTPNotFound()
+    return send_version(request, record, version)
 
 
 @view_config(context=Record, name="document.pdf", request_method=("GET", "HEAD"),
@@ -52,3 +82,11 @@ def serve_version(request, record, version):
 def document_view(request):
     record = request.context
     return serve_version(request, record, record.current)
+
+
+@exception_view_config(conditional.Failed)
+def condition_failed(exc, request):
+    """412 / 416 in the contract's JSON shape, with their headers
+    (``Content-Range: bytes */N`` for 416)."""
+    return error_response(request, exc.status, exc.code, exc.message, exc.details,
+                          headers=exc.headers)
