@@ -116,6 +116,7 @@ def test_refused_reads_of_a_document_are_audited_in_the_audit_database(env, meth
     assert (entry["action"], entry["target"], entry["outcome"]) == ("read", path, "refused")
     assert entry["detail"]["status"] == 401 and entry["detail"]["code"] == "unauthenticated"
     assert entry["detail"]["method"] == method and entry["role"] is None
+    assert entry["actor"] == "anonymous"             # not "system", the command line
     fetch(path, headers=dict(env.auth(("clerk", SYT)), Accept="application/json"), status=403)
     entry = latest_audit(env)[0]
     assert (entry["action"], entry["target"], entry["outcome"]) == ("read", path, "refused")

@@ -128,9 +128,10 @@ def test_a_receiver_that_acknowledged_no_longer_reads_the_document(env, sent):
     try:
         from archive_repo.audit import get_log
         refused = [e for e in get_log(conn).latest(200)
-                   if e["action"] == "read_document" and e["outcome"] == "refused"]
+                   if e["outcome"] == "refused" and e["detail"]["code"] == "copy_destroyed"]
     finally:
         conn.close()
     assert len(refused) == len(BYTES) + 1
-    assert {e["target"] for e in refused} == {record_path(sent)}
+    assert {e["target"] for e in refused} == {record_path(sent) + p for p in BYTES}
     assert {e["agency"] for e in refused} == {STTTT}
+    assert {e["action"] for e in refused} == {"read"}

@@ -152,11 +152,12 @@ def get_log(conn):
     return audit
 
 
-def make_entry(actor, action, target, outcome="ok", **detail):
-    """``actor`` is a TokenInfo or None (anonymous / command line)."""
+def make_entry(actor, action, target, outcome="ok", nobody="system", **detail):
+    """``actor`` is a TokenInfo, or None: ``nobody`` names who acted then
+    (the command line: "system"; a request without a token: "anonymous")."""
     return {
         "at": timeutil.isoformat(timeutil.now()),
-        "actor": getattr(actor, "token_id", None) or "system",
+        "actor": getattr(actor, "token_id", None) or nobody,
         "role": getattr(actor, "role", None),
         "agency": getattr(actor, "agency", None),
         "action": action,
@@ -174,7 +175,8 @@ def audit_conn(request):
 def record(request, action, target, outcome="ok", **detail):
     """Append an entry in the request's own transaction: it commits or
     aborts with the change it describes."""
-    entry = make_entry(request.identity, action, target, outcome, **detail)
+    entry = make_entry(request.identity, action, target, outcome, nobody="anonymous",
+                       **detail)
     get_log(audit_conn(request)).append(entry)
     return entry
 
@@ -182,7 +184,8 @@ def record(request, action, target, outcome="ok", **detail):
 def record_after_abort(request, action, target, outcome, **detail):
     """Append an entry in a transaction of its own once the request's has
     been aborted (a refusal must be audited although nothing else is kept)."""
-    entry = make_entry(request.identity, action, target, outcome, **detail)
+    entry = make_entry(request.identity, action, target, outcome, nobody="anonymous",
+                       **detail)
 
     def write(request):
         write_standalone(request.registry, entry)

@@ -40,7 +40,7 @@ def _version(request, record):
     return record.versions[int(raw) - 1]
 
 
-@view_config(context=Record, name="edxml", request_method="GET", permission="view")
+@view_config(context=Record, name="edxml", request_method="GET", permission="read_document")
 def export_view(request):
     record = request.context
     version = _version(request, record)

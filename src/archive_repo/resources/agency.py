@@ -60,8 +60,7 @@ class Agency(IntFolder):
     @property
     def __acl__(self):
         principal = "clerk:%s" % self.code
-        return [(Allow, principal, "view"), (Allow, principal, "deposit"),
-                (Allow, principal, "manage_records")]
+        return [(Allow, principal, ("view", "read_document", "deposit", "manage_records"))]
 
     def add_named(self, name, child):
         """Add a named sub-container (not a year)."""

@@ -78,11 +78,14 @@ class Record(Persistent):
     @property
     def __acl__(self):
         # Receivers may read what was sent to them (Art. 7); the issuing
-        # agency's rights come from the agency above.  A receiver keeps
-        # ``view`` after a recall (its cancelled register entry points
-        # here), but once it acknowledged the recall the document's bytes
-        # are refused to it (archive_repo.workflow.guard_destroyed_copies).
-        return [(Allow, "clerk:%s" % code, "view")
+        # agency's rights come from the agency above.  A receiver that
+        # acknowledged a recall has destroyed its copy (Decree 30/2020):
+        # it keeps ``view`` (the particulars, the recall notice; its
+        # cancelled register entry points here) but loses ``read_document``,
+        # the right every view serving the document's bytes asks for.
+        destroyed = {d.receiver for d in self.deliveries if d.state == "recalled"}
+        return [(Allow, "clerk:%s" % code,
+                 ("view",) if code in destroyed else ("view", "read_document"))
                 for code in self.metadata.get("receivers") or ()]
 
     def __getitem__(self, name):

@@ -12,9 +12,11 @@ class ArchiveRoot(Persistent):
     __name__ = ""
     __parent__ = None
     __acl__ = [
-        (Allow, "role:archivist", ("view", "search", "browse", "dav", "report")),
+        # read_document: a document's bytes (PDF, edXML); view: its particulars
+        (Allow, "role:archivist", ("view", "read_document", "search", "browse", "dav",
+                                   "report")),
         (Allow, "role:clerk", ("search",)),
-        (Allow, "role:connector", ("view", "browse", "dav")),
+        (Allow, "role:connector", ("view", "read_document", "browse", "dav")),
         (Allow, "role:admin", ALL_PERMISSIONS),
     ]
 

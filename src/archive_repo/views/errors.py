@@ -65,11 +65,33 @@ def not_found(request):
                           "Không tìm thấy tài nguyên: %s" % request.path)
 
 
+def add_refusal_reason(config, explain):
+    """Register ``explain(request)`` → an ArchiveError saying why a 403 was
+    given, or None.  A concern whose ACLs withdraw a right (workflow: a
+    destroyed copy) says why in words a clerk understands; the generic
+    message stands otherwise."""
+    reasons = getattr(config.registry, "refusal_reasons", None)
+    if reasons is None:
+        reasons = config.registry.refusal_reasons = []
+    reasons.append(explain)
+
+
+def _refusal_reason(request):
+    for explain in getattr(request.registry, "refusal_reasons", ()):
+        reason = explain(request)
+        if reason is not None:
+            return reason
+    return None
+
+
 @forbidden_view_config()
 def forbidden(request):
     if request.identity is None:
         return error_response(request, 401, *HTTP_CODES[401],
                               headers={"WWW-Authenticate": AUTHENTICATE})
+    reason = _refusal_reason(request)
+    if reason is not None:
+        return error_response(request, 403, reason.code, reason.message, reason.details)
     return error_response(request, 403, *HTTP_CODES[403])
 
 

@@ -78,7 +78,7 @@ def serve_version(request, record, version):
 
 
 @view_config(context=Record, name="document.pdf", request_method=("GET", "HEAD"),
-             permission="view")
+             permission="read_document")
 def document_view(request):
     record = request.context
     return serve_version(request, record, record.current)

@@ -9,23 +9,16 @@ register, refusals, recalls, new versions and tracking.
     tracking.py    deliveries waiting longer than N working days
     views.py       HTTP
 
-A receiver that acknowledged a recall destroyed its copy: the views that
-serve a document's bytes (``document.pdf``, ``versions/N/document.pdf``,
-``edxml``) answer its clerks 403 (:func:`guard_destroyed_copies`), while the
-record's page and recall notice stay readable.
+A receiver that acknowledged a recall destroyed its copy: the record's ACL
+withdraws its ``read_document`` right (the views serving a document's bytes
+ask for it), and :func:`recall.copy_destroyed` tells it why in the 403.
 """
-from pyramid.events import ContextFound
-
-from .. import audit
-from ..errors import ArchiveError
 from ..events import RecordAdded
 from ..resources import Record
+from ..views.errors import add_refusal_reason
 from .deliveries import Deliveries, send
-from .recall import check_copy_readable
+from .recall import copy_destroyed
 from .versions import Versions
-
-#: view names that serve a document's bytes, on a record or a version
-DOCUMENT_VIEWS = ("document.pdf", "edxml")
 
 
 def on_record_added(event):
@@ -36,30 +29,9 @@ def on_record_added(event):
         send(event.record, event.record.deposited_at)
 
 
-def guard_destroyed_copies(event):
-    """Before a view serving a document's bytes runs (ContextFound: after
-    traversal, before the view), refuse them to a receiver that destroyed
-    its copy.  One subscriber rather than a check in each view, so that no
-    view serving the bytes (document.pdf lives in views/) can forget it.
-    The refused read is audited (nothing else is written)."""
-    request = event.request
-    if request.view_name not in DOCUMENT_VIEWS:
-        return
-    context = request.context
-    record = context if isinstance(context, Record) else getattr(context, "record", None)
-    if not isinstance(record, Record):
-        return
-    try:
-        check_copy_readable(record, request.identity)
-    except ArchiveError as exc:
-        audit.record_after_abort(request, "read_document", record.path, "refused",
-                                 code=exc.code)
-        raise
-
-
 def includeme(config):
     Record.subresources["versions"] = Versions
     Record.subresources["deliveries"] = Deliveries
     config.add_subscriber(on_record_added, RecordAdded)
-    config.add_subscriber(guard_destroyed_copies, ContextFound)
+    add_refusal_reason(config, copy_destroyed)
     config.include("archive_repo.edxml")

@@ -11,7 +11,8 @@ delivery left nothing at the receiver and is not asked.
 Once a receiver has acknowledged, it has destroyed its copy (Decree 30
 App. VI): its clerks still see the record's metadata and the recall notice
 (what their cancelled register entry points to), but no longer the
-document's bytes (:func:`check_copy_readable`, 403).  The archive keeps the
+document's bytes (the record's ACL withdraws ``read_document``;
+:func:`copy_destroyed` says why in the 403).  The archive keeps the
 original: the issuer, the archivist and receivers that have not yet
 acknowledged still read it.
 """
@@ -19,6 +20,7 @@ from persistent import Persistent
 
 from .. import timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
+from ..resources import Record
 from . import deliveries as dl
 from .incoming import entry_of
 
@@ -94,11 +96,15 @@ def destroyed_copy(record, actor):
                  if d.receiver == actor.agency and d.state == "recalled"), None)
 
 
-def check_copy_readable(record, actor):
-    """403 for a clerk of a receiver that destroyed its copy."""
-    delivery = destroyed_copy(record, actor)
+def copy_destroyed(request):
+    """Why a document's bytes were refused (403) to a clerk of a receiver
+    that destroyed its copy (the record's ACL), or None: a refusal reason
+    for :func:`archive_repo.views.errors.add_refusal_reason`."""
+    context = request.context
+    record = context if isinstance(context, Record) else getattr(context, "record", None)
+    delivery = destroyed_copy(record, request.identity) if isinstance(record, Record) else None
     if delivery is not None:
-        raise ArchiveError(
+        return ArchiveError(
             "copy_destroyed",
             "Văn bản đã bị thu hồi; cơ quan %s đã xác nhận hủy bản nhận ngày %s nên không "
             "còn được xem tệp văn bản (chỉ còn xem thông tin văn bản và thông báo thu hồi)."

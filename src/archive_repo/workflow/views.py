@@ -303,7 +303,7 @@ def version_view(request):
 
 
 @view_config(context=VersionContext, name="document.pdf",
-             request_method=("GET", "HEAD"), permission="view")
+             request_method=("GET", "HEAD"), permission="read_document")
 def version_document_view(request):
     from ..views.record import serve_version
     return serve_version(request, request.context.record, request.context.version)
