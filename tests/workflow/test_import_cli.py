@@ -1,6 +1,7 @@
 """``archive-repo import FILE…``: bulk edXML import through the same code
 as HTTP, each file in its own transaction, resumable."""
 import argparse
+from contextlib import contextmanager
 
 import pytest
 
@@ -41,21 +42,29 @@ def run_import(ini, files, *flags):
             db.close()
 
 
-def stored(ini):
+@contextmanager
+def opened(ini):
+    """``(root, registry)`` of the archive of ``ini``, as a console job
+    bootstraps it; closed afterwards."""
     from pyramid.paster import bootstrap
-    with bootstrap(str(ini)) as env:
+    from archive_repo.resources import get_root
+    from archive_repo.scripts.main import CONSOLE
+    with bootstrap(str(ini), options=CONSOLE) as env:
         registry = env["registry"]
         conn = registry._zodb_databases[""].open()
         try:
-            from archive_repo.resources import get_root
-            year = get_root(conn).agencies[H38].data.get(2026)
-            found = {n: (r.current.sha256, [d.receiver for d in r.deliveries])
-                     for n, r in (year.items() if year is not None else [])}
+            yield get_root(conn), registry
         finally:
             conn.close()
     for db in registry._zodb_databases.values():
         db.close()
-    return found
+
+
+def stored(ini):
+    with opened(ini) as (root, _):
+        year = root.agencies[H38].data.get(2026)
+        return {n: (r.current.sha256, [d.receiver for d in r.deliveries], len(r.versions))
+                for n, r in (year.items() if year is not None else [])}
 
 
 def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsys):
@@ -74,21 +83,15 @@ def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsy
     assert "đã nhập 1, bỏ qua 2" in capsys.readouterr().out
     found = stored(ini)
     assert sorted(found) == [1, 2, 3]
-    assert all(receivers == [] for _, receivers in found.values())   # historical
+    assert all(receivers == [] for _, receivers, _ in found.values())   # historical
     # the console job indexed what it imported: nothing left for the server
     assert indexed(ini) == ({"/%s/2026/%d" % (H38, n) for n in (1, 2, 3)}, 0)
 
 
 def indexed(ini):
     """(paths in the full-text index, records still queued)."""
-    from pyramid.paster import bootstrap
-    from archive_repo.scripts.main import CONSOLE
-    with bootstrap(str(ini), options=CONSOLE) as env:
-        registry = env["registry"]
-        found = (registry.fulltext.paths(), registry.index_worker.pending_paths())
-    for db in registry._zodb_databases.values():
-        db.close()
-    return found
+    with opened(ini) as (_, registry):
+        return registry.fulltext.paths(), registry.index_worker.pending_paths()
 
 
 def test_a_bad_file_stops_with_its_name_and_keeps_what_came_before(env, tmp_path):
@@ -104,3 +107,19 @@ def test_a_bad_file_stops_with_its_name_and_keeps_what_came_before(env, tmp_path
         run_import(ini, [good, bad])
     assert info.value.message.startswith("bad.edxml: ")
     assert sorted(stored(ini)) == [1]
+
+
+def test_a_replayed_update_adds_no_version_and_counts_as_skipped(env, tmp_path, capsys):
+    from tests.workflow.conftest import add_version
+    record = env.deposit(meta={"receivers": [STTTT]}).json
+    first = tmp_path / "new.edxml"
+    first.write_bytes(env.testapp.get(record_path(record) + "/edxml",
+                                      headers=env.auth(clerk(H38))).body)
+    add_version(env, record, pdf=make_pdf(["Bản đính chính"]))
+    update = tmp_path / "update.edxml"
+    update.write_bytes(env.testapp.get(record_path(record) + "/edxml?business=update",
+                                       headers=env.auth(clerk(H38))).body)
+    ini = make_target(tmp_path)
+    assert run_import(ini, [first, update, update]) == 0
+    assert "đã nhập 2, bỏ qua 1" in capsys.readouterr().out
+    assert stored(ini)[record["number"]][2] == 2                  # versions

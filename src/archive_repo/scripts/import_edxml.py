@@ -95,13 +95,17 @@ def _apply(message, conn, tm, registry, args, limits, path):
     ctx = ImportContext(year, None, timeutil.now(), registry.rule_policy,
                         notify=_notifier(registry, args.deliver), limit=upload, tmpdir=tmpdir)
     business, record = import_message(message, ctx, lambda code: code in root.agencies)
-    if business != "new":
+    version = ctx.version or record.current
+    if business != "new" and not ctx.duplicate:
         registry.notify(RecordModified(record, None, what=business))
-    entry = audit.make_entry(None, "import_edxml", record.path, business=business,
-                             file=os.path.basename(path), sha256=record.current.sha256)
+    entry = audit.make_entry(None, "import_edxml", record.path,
+                             "duplicate" if ctx.duplicate else "ok", business=business,
+                             file=os.path.basename(path), version=version.number,
+                             sha256=version.sha256)
     tm.get().addAfterCommitHook(
         lambda ok: ok and audit.write_standalone(registry, entry))
-    return "imported"
+    # a replayed update/replace: its bytes are already a version, nothing added
+    return "skipped" if ctx.duplicate else "imported"
 
 
 def _already(year, meta, message):
