@@ -10,8 +10,8 @@ makes those presentation rules part of validity, hence severity STATUS.
   urgency stamp (6.4b).
 
 Colour: the images inside each signature widget's normal appearance stream
-(image XObjects, followed through nested forms) are read with pikepdf and
-Pillow; among the *inked* pixels (alpha > 50 %, not near-white, not grey)
+(image XObjects, followed through nested forms) are read with pikepdf
+(Pillow where qpdf cannot decode them) at about 64 × 64 samples; among the *inked* pixels (alpha > 50 %, not near-white, not grey)
 the dominant hue is the fullest of twelve 30° sectors, and its mean hue is
 compared with the target hue (blue 230°, red 0°) within
 ``policy.appearance_tolerance`` × 180° (±27° at the default 0.15).
@@ -21,9 +21,6 @@ tolerance of that box's width, with the seal's centre left of the box's
 centre; on digitised documents the seal's centre must lie in the right half
 of page 1 and within its top quarter widened by the tolerance.
 """
-import colorsys
-from collections import Counter
-
 from .model import STATUS, Check, article
 
 TARGET_HUES = {"blue": 230.0, "red": 0.0}
@@ -45,40 +42,106 @@ def _images(xobject, depth=0):
             yield from _images(obj, depth + 1)
 
 
-def _flat(image):
-    """The pixels as a list (Pillow 13 renamed getdata)."""
-    return list(getattr(image, "get_flattened_data", image.getdata)())
+SIDE = 64                       # pixels a side the colour is judged on
 
 
-def _pixels(image):
-    """(rgb pixels, alpha values) of a PDF image, downsampled for speed."""
+def _samples(image):
+    """The image's 8-bit samples as an ``(h, w, n)`` array, straight from
+    the stream when qpdf can decode it (Flate, predictors) — or None, and
+    Pillow decodes it (JPEG, indexed or CMYK colour, other depths)."""
+    import numpy as np
+    if image.bits_per_component != 8:
+        return None
+    try:
+        raw = image.obj.read_bytes()
+    except Exception:
+        return None
+    count = image.width * image.height
+    if not count or len(raw) % count:
+        return None
+    return np.frombuffer(raw, dtype=np.uint8).reshape(image.height, image.width, -1)
+
+
+def _grid(height, width):
+    """Row and column indices of every k-th pixel, about SIDE a side (the
+    hue survives)."""
+    import numpy as np
+    step = max(1, max(height, width) // SIDE)
+    return np.arange(0, height, step), np.arange(0, width, step)
+
+
+def _rgb(image):
+    """RGB samples on the grid as an ``(n, 3)`` float array, and the grid."""
+    import numpy as np
+    samples = _samples(image)
+    if samples is None or samples.shape[2] not in (1, 3):
+        samples = np.asarray(image.as_pil_image().convert("RGB"))
+    rows, cols = _grid(*samples.shape[:2])
+    picked = samples[rows][:, cols]
+    if picked.shape[2] == 1:                    # grey: no hue to find
+        picked = np.repeat(picked, 3, axis=2)
+    return picked.reshape(-1, 3).astype(np.float32), (rows, cols, samples.shape[:2])
+
+
+def _alpha(image, grid):
+    """The soft mask's values at the grid's pixels (255 without one); a
+    mask of another size is read at the same relative places."""
+    import numpy as np
     import pikepdf
-    pil = image.as_pil_image().convert("RGB")
-    pil.thumbnail((64, 64))     # the hue survives; 6× fewer pixels
+    rows, cols, (height, width) = grid
     smask = image.obj.get("/SMask")
-    alpha = (pikepdf.PdfImage(smask).as_pil_image().convert("L").resize(pil.size)
-             if smask is not None else None)
-    rgb = _flat(pil)
-    return rgb, _flat(alpha) if alpha is not None else [255] * len(rgb)
+    if smask is None:
+        return np.full(len(rows) * len(cols), 255, dtype=np.float32)
+    mask = pikepdf.PdfImage(smask)
+    samples = _samples(mask)
+    if samples is None:
+        samples = np.asarray(mask.as_pil_image().convert("L"))[:, :, None]
+    at_rows = rows * samples.shape[0] // height
+    at_cols = cols * samples.shape[1] // width
+    return samples[at_rows][:, at_cols, 0].reshape(-1).astype(np.float32)
 
 
-def _hls(pixel):
-    h, l, s = colorsys.rgb_to_hls(*(c / 255 for c in pixel))
-    return h * 360, l, s
+def _hls(rgb):
+    """Hue (degrees), lightness and saturation of ``(n, 3)`` RGB 0–255,
+    as colorsys.rgb_to_hls computes them, for all pixels at once."""
+    import numpy as np
+    r, g, b = (rgb / 255.0).T
+    high, low = rgb.max(axis=1) / 255.0, rgb.min(axis=1) / 255.0
+    spread, light = high - low, (high + low) / 2
+    flat = spread == 0
+    safe = np.where(flat, 1.0, spread)
+    sat = np.where(light <= 0.5, spread / np.where(flat, 1.0, high + low),
+                   spread / np.where(flat, 1.0, 2.0 - high - low))
+    rc, gc, bc = (high - r) / safe, (high - g) / safe, (high - b) / safe
+    hue = np.select([r == high, g == high], [bc - gc, 2.0 + rc - bc], 4.0 + gc - rc)
+    hue = np.where(flat, 0.0, (hue / 6.0) % 1.0) * 360
+    return hue, light, np.where(flat, 0.0, sat)
 
 
 def dominant_colour(image):
     """``{"hue", "saturation", "share"}`` of the dominant inked hue, or None."""
-    rgb, alpha = _pixels(image)
-    inked = [_hls(p) for p, a in zip(rgb, alpha) if a > 128 and min(p) < 200]
-    coloured = [(h, s) for h, l, s in inked if s >= MIN_SATURATION and 0.1 < l < 0.9]
-    if not coloured:
+    import numpy as np
+    rgb, grid = _rgb(image)
+    alpha = _alpha(image, grid)
+    inked = (alpha > 128) & (rgb.min(axis=1) < 200)
+    if not inked.any():
         return None
-    sector, count = Counter(int(h // SECTOR) for h, _ in coloured).most_common(1)[0]
-    members = [(h, s) for h, s in coloured if int(h // SECTOR) == sector]
-    return {"hue": round(sum(h for h, _ in members) / count, 1),
-            "saturation": round(sum(s for _, s in members) / count, 2),
-            "share": round(count / len(inked), 2)}
+    hue, light, sat = _hls(rgb[inked])
+    coloured = (sat >= MIN_SATURATION) & (light > 0.1) & (light < 0.9)
+    if not coloured.any():
+        return None
+    hue, sat = hue[coloured], sat[coloured]
+    sectors = (hue // SECTOR).astype(int)
+    counts = np.bincount(sectors)
+    # the fullest sector; of equals, the one met first (as Counter did)
+    tied = np.flatnonzero(counts == counts.max())
+    first_seen = [np.argmax(sectors == t) for t in tied]
+    sector = tied[int(np.argmin(first_seen))]
+    members = sectors == sector
+    count = int(members.sum())
+    return {"hue": round(float(hue[members].mean()), 1),
+            "saturation": round(float(sat[members].mean()), 2),
+            "share": round(count / int(inked.sum()), 2)}
 
 
 def _hue_distance(a, b):
