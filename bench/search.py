@@ -147,7 +147,9 @@ def whoosh_docs(records):
             "allowed": allowed})
 
 
-def build_whoosh(records, directory, batch=5000):
+def build_whoosh(records, directory, batch=500):
+    """Through ``FullText.apply`` in the batches ``archive-repo reindex``
+    writes by default."""
     from archive_repo.indexing.fulltext import FullText
     fulltext = FullText(directory)
     started = time.perf_counter()

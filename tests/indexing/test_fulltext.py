@@ -41,3 +41,58 @@ def test_after_a_merge_nothing_is_counted_twice(fulltext):
     assert _total(fulltext) == 12
     fulltext.apply([], ["/000.00.00.H38/2026/5"])
     assert _total(fulltext) == 11
+
+
+PHRASES = {
+    1: "Người sử dụng lao động phải trả lương đúng hạn cho người lao động.",
+    # every overlapping run of "người sử dụng lao động", never side by side
+    2: "Người sử dụng đất nộp thuế; việc sử dụng lao động chưa thành niên bị cấm.",
+    3: "Ký hợp đồng lao vụ với cộng đồng lao động địa phương.",
+    4: "Hai bên giao kết hợp đồng lao động bằng văn bản.",
+    5: "Lao vào công việc, vận động quần chúng.",
+    6: "Ủy ban nhân dân tỉnh Lào Cai ban hành kế hoạch chuyển đổi số năm 2026.",
+}
+
+
+@pytest.fixture
+def phrases(fulltext):
+    fulltext.apply([_doc(n, text) for n, text in PHRASES.items()])
+    return fulltext
+
+
+def _found(fulltext, text):
+    hits = fulltext.search(text, principals=["role:archivist"], size=50)["hits"]
+    return sorted(int(h["path"].rsplit("/", 1)[1]) for h in hits)
+
+
+@pytest.mark.parametrize("text,numbers", [
+    ('"lao động"', [1, 2, 3, 4]),                        # two syllables: one shingle
+    ('"lao dong"', [1, 2, 3, 4]),                        # (5 has both, apart)
+    ('"hợp đồng lao động"', [4]),                         # four: 3 has both runs apart
+    ('"người sử dụng lao động"', [1]),                    # five: 2 has every run apart
+    ('"nguoi su dung lao dong phai tra"', [1]),           # seven: three runs to check
+    ('"ủy ban nhân dân tỉnh lào cai"', [6]),
+    ('"lao động phải trả lương sai hạn"', []),
+])
+def test_phrases_of_any_length_match_only_side_by_side(phrases, text, numbers):
+    assert _found(phrases, text) == numbers
+
+
+def test_phrases_stay_right_after_updates_and_deletions(phrases):
+    assert _found(phrases, '"người sử dụng lao động"') == [1]
+    phrases.apply([_doc(2, PHRASES[1]), _doc(1, PHRASES[2])])      # swapped texts
+    assert _found(phrases, '"người sử dụng lao động"') == [2]
+    phrases.apply([], ["/000.00.00.H38/2026/2"])
+    assert _found(phrases, '"người sử dụng lao động"') == []
+    assert _found(phrases, '"lao động"') == [1, 3, 4]            # 2 is gone
+
+
+@pytest.mark.parametrize("text", ['"lao động"', '"hợp đồng lao động"', '"người sử dụng lao động"',
+                                  '"nguoi su dung lao dong phai tra"', '"sử dụng đất"'])
+def test_whoosh_own_phrase_query_agrees_on_the_packed_positions(phrases, text):
+    from archive_repo.indexing.analysis import parse_query
+    from archive_repo.indexing.fulltext import whoosh_query
+    with phrases.ix.searcher() as s:
+        hits = s.search(whoosh_query(parse_query(text)), limit=None)
+        theirs = sorted(int(h["path"].rsplit("/", 1)[1]) for h in hits)
+    assert theirs == _found(phrases, text) and theirs

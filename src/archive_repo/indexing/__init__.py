@@ -6,7 +6,7 @@ two consistent (issue 5).
     text.py         PDF text (pdfminer.six) or OCR (Tesseract ``vie``)
     catalog.py      the only repoze.catalog importer; docid ↔ path
     fulltext.py     the only Whoosh importer; schema, searchers, postings
-    scoring.py      matching and BM25 ranking over posting dicts (no engine)
+    scoring.py      matching, BM25 ranking and facet counts over arrays (numpy)
     documents.py    what the full-text index holds about a record
     outbox.py       the durable queue of index work, written in the request's
                     transaction

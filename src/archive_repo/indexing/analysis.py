@@ -84,6 +84,35 @@ def index_terms(text):
             yield pos, folded, start, end
 
 
+def shingles(text):
+    """``(position, term)`` of each folded two-syllable run of ``text``
+    ("chuyen doi", "doi so"), at the position of its first syllable.  A
+    two-syllable phrase is then one term to look up, and a longer one a few
+    runs whose positions are compared as arrays, instead of every
+    syllable's positions in every candidate document (bench/search.py).
+    Runs of three were tried: nearly every one is a new term, which made
+    the index five times larger and its merges crawl."""
+    syllables = [fold(m.group()) for m in SYLLABLE_RE.finditer(normalize(text))]
+    for pos in range(len(syllables) - 1):
+        yield pos, syllables[pos] + " " + syllables[pos + 1]
+
+
+def phrase_grams(tokens):
+    """How a phrase of normalised ``tokens`` is looked up in the shingles:
+    ``(grams, cover)`` — every overlapping two-syllable run (all must be
+    present), and the ``(offset, gram)`` pairs whose positions prove the
+    syllables stand side by side (none for two syllables: the run is the
+    phrase).  The cover takes every other run, and the last."""
+    folded = [fold(t) for t in tokens]
+    if len(folded) <= 2:
+        return [" ".join(folded)], []
+    grams = [" ".join(folded[i:i + 2]) for i in range(len(folded) - 1)]
+    offsets = list(range(0, len(folded) - 1, 2))
+    if offsets[-1] != len(folded) - 2:
+        offsets.append(len(folded) - 2)
+    return grams, [(off, grams[off]) for off in offsets]
+
+
 # -- queries ---------------------------------------------------------------
 _QUERY_RE = re.compile(r'"([^"]*)"|(\S+)')
 

@@ -2,38 +2,60 @@
 
 One Whoosh document per record, keyed by its path.  ``content`` holds the
 subject, the number and notation, and the text of every version, analysed
-by :mod:`.analysis` (each syllable exact and folded at the same position).
-Filter and facet fields are copies of catalog values; the catalog (in ZODB)
-stays the authority for who may read what (see :mod:`.search`).
+by :mod:`.analysis` (each syllable exact and folded at the same position);
+``shingles`` holds the same text as folded two-syllable runs with their
+positions packed as raw integers, which is how phrases are found.  Filter and facet fields are copies of
+catalog values; the catalog (in ZODB) stays the authority for who may read
+what (see :mod:`.search`).
 
-Searching uses one long-lived searcher per thread, refreshed only when the
-index changed (opening a searcher per request costs more than the query).
+Whoosh stores the postings, the columns and the documents; answering a
+query is array work (:mod:`.scoring`, numpy) over what :class:`Snapshot`
+reads from them.  Segments never change once written, so each segment's
+postings and columns are read once per process (:class:`SegmentCache`);
+a deposit adds a small segment and the next query reads only that.
+Deletions are applied through the snapshot's ``live`` mask.  Whoosh's own
+collectors walk every match in Python and cost ten times more, and
+phrase checks through per-document positions a hundred times more
+(bench/search.py).
+
+Searching uses one long-lived searcher per thread, replaced when the index
+changed (opening one per request costs more than the query).
 """
 import logging
 import os
 import threading
 import time
-from collections import Counter
+from array import array
+from collections import OrderedDict, defaultdict
 
+import numpy as np
 from whoosh import index, query
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Format
+from whoosh.formats import tokens as whoosh_tokens
 
 from . import scoring
-from .analysis import fold, has_marks, index_terms, normalize
+from .analysis import fold, has_marks, index_terms, normalize, phrase_grams, shingles
 
 log = logging.getLogger(__name__)
 FACETS = ("agency", "year", "doctype", "legal_status", "urgency")
 REFRESH_EVERY = 1.0         # seconds between checks for other processes' writes
+PREFIX_TERMS = 50           # words a prefix scores with (it matches with all of them)
+# The writer's posting pool; past it Whoosh pickles every posting through
+# temporary runs (a 1000-record batch: 61 docs/s at 128 MB, 97 at 1 GB).
+WRITER_MB = 256
 
 
-class VietnameseTokenizer(Tokenizer):
-    """Whoosh face of :func:`analysis.index_terms`."""
+class _Tokenizer(Tokenizer):
+    """Whoosh face of a ``(position, term, start, end)`` generator."""
+
+    terms = None
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, mode="", **kw):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kw)
-        for pos, text, start, end in index_terms(value):
+        for pos, text, start, end in self.terms(value):
             token.text, token.boost, token.stopped = text, 1.0, False
             if keeporiginal:
                 token.original = text
@@ -44,11 +66,55 @@ class VietnameseTokenizer(Tokenizer):
             yield token
 
 
+class VietnameseTokenizer(_Tokenizer):
+    """Syllables and notations, exact and folded (:func:`analysis.index_terms`)."""
+    terms = staticmethod(index_terms)
+
+
+class ShingleTokenizer(_Tokenizer):
+    """Folded two-syllable runs (:func:`analysis.shingles`)."""
+    terms = staticmethod(lambda value: ((pos, term, 0, 0) for pos, term in shingles(value)))
+
+
+class PackedPositions(Format):
+    """Positions as raw uint32 (``array("I")``), not Whoosh's pickled delta
+    lists: 4 bytes a position instead of about 15, and a block of postings
+    decodes in one numpy call (:func:`read_positions`)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        kwargs["positions"] = True
+        found = defaultdict(list)
+        for token in whoosh_tokens(value, analyzer, kwargs):
+            found[token.text].append(token.pos)
+        for word, positions in found.items():
+            yield word, len(positions), len(positions) * self.field_boost, \
+                array("I", positions).tobytes()
+
+    def decode_positions(self, valuestring):
+        return array("I", valuestring).tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // POSITION_BYTES
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+POSITION_BYTES = array("I").itemsize
+
+
+def shingles_field():
+    field = TEXT(analyzer=ShingleTokenizer(), phrase=True)
+    field.format = PackedPositions()
+    return field
+
+
 def make_schema():
     tag = dict(stored=True, sortable=True)
     return Schema(
         path=ID(stored=True, unique=True, sortable=True),
-        content=TEXT(analyzer=VietnameseTokenizer(), stored=True, phrase=True),
+        content=TEXT(analyzer=VietnameseTokenizer(), stored=True, phrase=False),
+        shingles=shingles_field(),
         subject=STORED, notation=STORED, number=STORED, text_source=STORED, body_at=STORED,
         agency=ID(**tag), year=ID(**tag), doctype=ID(**tag), legal_status=ID(**tag),
         urgency=ID(**tag), issued_on=ID(**tag), recalled=ID(stored=True),
@@ -56,108 +122,226 @@ def make_schema():
     )
 
 
-# -- reading postings ----------------------------------------------------------
-def _weights(s, field, text):
-    """``{docnum: term frequency}`` of live documents holding ``text``.
-
-    Reads the postings block by block (whoosh3 codec: ids and weights come
-    as arrays) instead of one posting at a time; other codecs fall back to
-    the generic matcher walk."""
-    out = {}
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        if (field, text) not in reader:
-            continue
-        matcher, deleted = _unwrap(reader.postings(field, text))
-        block = _blocks(matcher) if hasattr(matcher, "_read_weights") else _walk(matcher)
-        for ids, weights in block:
-            if offset or deleted:
-                out.update((i + offset, w) for i, w in zip(ids, weights) if i not in deleted)
-            else:
-                out.update(zip(ids, weights))
-    return out
-
-
-def _unwrap(matcher):
-    """A segment with deletions wraps its postings to exclude them."""
+# -- reading one segment -------------------------------------------------------
+def _matcher(reader, field, text):
+    """The term's raw postings in one segment, deleted documents included
+    (the snapshot's ``live`` mask removes them), or None."""
+    if (field, text) not in reader:
+        return None
+    matcher = reader.postings(field, text)
     child = getattr(matcher, "child", None)
-    if child is not None and getattr(matcher, "_exclude", False):
-        return child, matcher._ids
-    return matcher, ()
+    return child if child is not None and getattr(matcher, "_exclude", False) else matcher
 
 
 def _blocks(m):
+    """``(ids, weights, block matcher)`` block by block.  The whoosh3 codec
+    keeps ids and weights as arrays per block; read them whole instead of
+    one posting at a time (other codecs: the generic walk)."""
+    if not hasattr(m, "_read_weights"):
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        yield ids, weights, None
+        return
     while m.is_active():
         if m._ids is None:
             m._read_ids()
         if m._weights is None:
             m._read_weights()
-        yield m._ids, m._weights
+        yield m._ids, m._weights, m
         m._next_block()
 
 
-def _walk(m):
+def read_postings(reader, field, text):
+    """``(local ids int32, weights float32)`` of ``text`` in one segment."""
+    m = _matcher(reader, field, text)
+    if m is None:
+        return scoring.EMPTY_IDS, scoring.EMPTY_WEIGHTS
     ids, weights = [], []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    yield ids, weights
+    for block_ids, block_weights, _ in _blocks(m):
+        ids.append(np.asarray(block_ids, dtype=np.int32))
+        weights.append(np.asarray(block_weights, dtype=np.float32))
+    if not ids:
+        return scoring.EMPTY_IDS, scoring.EMPTY_WEIGHTS
+    return np.concatenate(ids), np.concatenate(weights)
 
 
-_SEGMENTS = {}          # (segment id, what) → list; segments are immutable
-_SEGMENTS_MAX = 256
+def read_positions(reader, field, text, wanted):
+    """``(local ids, positions)``, one pair per occurrence of ``text`` in
+    the local ids ``wanted`` (a :class:`PackedPositions` field): each
+    block's ids are looked up in a mask of the wanted ones, and the wanted
+    postings' positions decode together."""
+    m = _matcher(reader, field, text)
+    if m is None or not len(wanted):
+        return scoring.EMPTY_IDS, scoring.EMPTY_IDS
+    mask = np.zeros(reader.doc_count_all(), dtype=bool)
+    mask[wanted] = True
+    docs, positions = [], []
+    for block_ids, _, block in _blocks(m):
+        ids = np.asarray(block_ids, dtype=np.int32)
+        hit = np.flatnonzero(mask[ids])
+        if not len(hit):
+            continue
+        if block is None:
+            raise NotImplementedError("positions need the whoosh3 codec")
+        if block._values is None:
+            block._read_values()
+        values = [block._values[i] for i in hit]
+        counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        docs.append(np.repeat(ids[hit], counts // POSITION_BYTES))
+        positions.append(np.frombuffer(b"".join(values), dtype=np.uint32).astype(np.int32))
+    if not docs:
+        return scoring.EMPTY_IDS, scoring.EMPTY_IDS
+    return np.concatenate(docs), np.concatenate(positions)
 
 
-def _by_segment(s, what, read):
-    """``read(segment reader)`` for each segment, concatenated in document
-    number order; each segment's list is computed once per process."""
-    out = []
-    for sub, _ in s.leaf_searchers():
-        reader = sub.reader()
-        segment = reader.segment()
-        key = (segment.segment_id(), what) if segment is not None else None
-        part = _SEGMENTS.get(key) if key else None
-        if part is None:
-            part = read(reader)
-            if key:
-                if len(_SEGMENTS) > _SEGMENTS_MAX:
-                    _SEGMENTS.clear()
-                _SEGMENTS[key] = part
-        out.extend(part)
-    return out
+def read_column(reader, name):
+    """The column ``name`` of one segment as a list of str by local id."""
+    if not reader.has_column(name):
+        return [""] * reader.doc_count_all()
+    return [v.decode() if isinstance(v, bytes) else v for v in reader.column_reader(name)]
 
 
-def _positions(s, token, docs):
-    """``{doc: positions of token}`` for the (sorted) ``docs``."""
-    out = {}
-    matcher = s.reader().postings("content", token)
-    for doc in docs:
-        if not matcher.is_active():
-            break
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                break
-        if matcher.id() == doc:
-            out[doc] = matcher.value_as("positions")
-    return out
+def read_lengths(reader):
+    return np.fromiter((reader.doc_field_length(d, "content", 0)
+                        for d in range(reader.doc_count_all())),
+                       dtype=np.float32, count=reader.doc_count_all())
 
 
-def phrase_filter(s, tokens, candidates):
-    """The ``candidates`` where the folded ``tokens`` stand side by side."""
-    starts = None
-    docs = sorted(candidates)
-    for offset, token in enumerate(tokens):
-        positions = _positions(s, token, docs)
-        shifted = {d: {p - offset for p in ps} for d, ps in positions.items()}
-        starts = shifted if starts is None else \
-            {d: starts[d] & shifted.get(d, set()) for d in starts}
-        starts = {d: ps for d, ps in starts.items() if ps}
-        docs = sorted(starts)
-        if not docs:
-            return set()
-    return set(starts)
+class SegmentCache:
+    """Arrays read from segments, by ``(segment id, what)``, least recently
+    used dropped beyond ``budget`` bytes.  Segments are immutable, so an
+    entry is valid for the life of its segment; one cache per process."""
+
+    def __init__(self, budget=256 << 20):
+        self.budget, self.used = budget, 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, compute):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found[0]
+        value = compute()
+        size = _nbytes(value)
+        with self.lock:
+            self.entries[key] = (value, size)
+            self.used += size
+            while self.used > self.budget and len(self.entries) > 1:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.used -= dropped
+        return value
+
+
+def _nbytes(value):
+    if isinstance(value, tuple):
+        return sum(_nbytes(v) for v in value) or 64
+    return getattr(value, "nbytes", None) or 64 * max(len(value), 1)
+
+
+SEGMENTS = SegmentCache()
+
+
+# -- what one searcher sees -------------------------------------------------
+class Snapshot:
+    """A searcher's documents as numpy arrays over global document numbers
+    (segment offset + local id), deleted documents masked out by ``live``.
+    Per-term arrays are assembled from :data:`SEGMENTS`; what is assembled
+    is memoised here, for the life of the searcher."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.leaves = []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            segment = reader.segment()
+            key = segment.segment_id() if segment is not None else None
+            self.leaves.append((reader, offset, key))
+        self.size = searcher.doc_count_all()
+        self.live = self._live()
+        self.memo = {}
+
+    def _live(self):
+        live = np.ones(self.size, dtype=bool)
+        for reader, offset, _ in self.leaves:
+            deleted = getattr(reader, "deleted_docs_set", None)
+            if deleted:
+                live[np.fromiter(deleted, dtype=np.int64) + offset] = False
+        return live
+
+    def _memo(self, key, compute):
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > 1024:
+                self.memo.clear()
+            found = self.memo[key] = compute()
+        return found
+
+    def _per_segment(self, what, read):
+        """``read(reader)`` of every segment, cached by segment id."""
+        return [(SEGMENTS.get((key, what), lambda r=reader: read(r)) if key
+                 else read(reader), offset)
+                for reader, offset, key in self.leaves]
+
+    # -- postings ----------------------------------------------------------
+    def postings(self, field, text):
+        """``(ids, weights)`` of live documents holding ``text``."""
+        def assemble():
+            parts = self._per_segment(("p", field, text),
+                                      lambda r: read_postings(r, field, text))
+            ids = np.concatenate([p[0] + off for p, off in parts] or [scoring.EMPTY_IDS])
+            weights = np.concatenate([p[1] for p, _ in parts] or [scoring.EMPTY_WEIGHTS])
+            keep = self.live[ids]
+            return ids[keep], weights[keep]
+        return self._memo(("p", field, text), assemble)
+
+    def ids(self, field, text):
+        return self.postings(field, text)[0]
+
+    def positions(self, field, text, docs):
+        """``(docs, positions)``: one pair per occurrence of ``text`` in the
+        global ``docs``."""
+        found_docs, found_positions = [], []
+        for reader, offset, _ in self.leaves:
+            local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
+            at, positions = read_positions(reader, field, text, local)
+            found_docs.append(at + offset)
+            found_positions.append(positions)
+        return np.concatenate(found_docs), np.concatenate(found_positions)
+
+    def expand(self, prefix):
+        """The ``content`` words starting with ``prefix``."""
+        return self._memo(("x", prefix), lambda: [
+            t.decode() if isinstance(t, bytes) else t
+            for t in self.searcher.reader().expand_prefix("content", prefix)])
+
+    # -- columns -----------------------------------------------------------
+    def column(self, name):
+        """``(codes int32 by doc, values)``: the column as codes into its
+        distinct values, built from each segment's own codes."""
+        def assemble():
+            parts = self._per_segment(("c", name), lambda r: scoring.encode(read_column(r, name)))
+            return scoring.merge_codes([(codes, values) for (codes, values), _ in parts])
+        return self._memo(("c", name), assemble)
+
+    def dates(self):
+        """``issued_on`` by doc (ISO dates, ``-`` when unknown)."""
+        def assemble():
+            codes, values = self.column("issued_on")
+            return np.asarray(values, dtype="U10")[codes]
+        return self._memo(("dates",), assemble)
+
+    def lengths(self):
+        return self._memo(("lengths",), lambda: np.concatenate(
+            [part for part, _ in self._per_segment(("lengths",), read_lengths)]
+            or [scoring.EMPTY_WEIGHTS]))
+
+    def all_docs(self):
+        return self._memo(("all",), lambda: np.flatnonzero(self.live).astype(np.int32))
 
 
 # -- the index ---------------------------------------------------------------
@@ -206,7 +390,7 @@ class FullText:
     def apply(self, documents, deletions=(), timeout=30.0):
         """Write ``documents`` (dicts, replacing by path) and delete
         ``deletions`` (paths) in one Whoosh commit.  Idempotent."""
-        writer = self.ix.writer(timeout=timeout)
+        writer = self.ix.writer(timeout=timeout, limitmb=WRITER_MB)
         try:
             for path in deletions:
                 writer.delete_by_term("path", path)
@@ -223,37 +407,34 @@ class FullText:
         self.generation += 1
 
     # -- reading ---------------------------------------------------------
-    def searcher(self):
-        """This thread's searcher, refreshed when the index changed."""
+    def snapshot(self):
+        """This thread's snapshot, replaced when the index changed."""
         local = self._local
-        s = getattr(local, "searcher", None)
+        snap = getattr(local, "snapshot", None)
         now = time.monotonic()
-        if s is None:
-            s = local.searcher = self.ix.searcher()
-        elif local.generation != self.generation or now - local.checked > REFRESH_EVERY:
-            s = local.searcher = self._refreshed(s)
-        else:
-            return s
+        if snap is not None and local.generation == self.generation and \
+                now - local.checked <= REFRESH_EVERY:
+            return snap
+        if snap is None or not snap.searcher.up_to_date():
+            if snap is not None:
+                snap.searcher.close()
+            # Never Searcher.refresh(): whoosh3's reader reuse keeps a
+            # segment's reader when only its deletions changed (an updated
+            # record then matches twice, old and new) and keeps segments a
+            # merge removed.  Opening readers anew is cheap; the costly
+            # arrays are cached by segment id (SEGMENTS).
+            snap = local.snapshot = Snapshot(self.ix.searcher())
         local.generation, local.checked = self.generation, now
-        return s
+        return snap
 
-    def _refreshed(self, s):
-        """A searcher over the index as committed now.  Never
-        ``Searcher.refresh()``: whoosh3's reader reuse keeps a segment's
-        reader when only its deletions changed (an updated record then
-        matches twice, old and new) and keeps segments a merge removed.
-        Opening readers anew is cheap; the costly per-segment lists are
-        cached by segment id (:func:`_by_segment`)."""
-        if s.up_to_date():
-            return s
-        s.close()
-        return self.ix.searcher()
+    def searcher(self):
+        return self.snapshot().searcher
 
     def paths(self):
         """The set of indexed paths."""
-        s = self.searcher()
-        column = self._column(s, "path")
-        return {column[d] for d in s.reader().all_doc_ids()}
+        snap = self.snapshot()
+        codes, values = snap.column("path")
+        return {values[c] for c in codes[snap.all_docs()]}
 
     def doc_count(self):
         return self.searcher().doc_count()
@@ -261,143 +442,111 @@ class FullText:
     def search(self, text, filters=None, principals=None, sort=None, start=0,
                size=20, facets=FACETS):
         """``{"total", "hits": [{…stored fields, "score", "snippet"}],
-        "facets": {name: {value: count}}}``.
-
-        Whoosh stores the postings, the columns and the documents; matching,
-        counting and ranking are set and dict operations (:mod:`.scoring`)
-        over postings cached per searcher — Whoosh's own collectors walk
-        every match in Python and cost ten times more (bench/search.py)."""
+        "facets": {name: {value: count}}}``; ``sort`` None (relevance),
+        ``"date"`` or ``"date_asc"``."""
         from .analysis import parse_query
-        s = self.searcher()
+        snap = self.snapshot()
         clauses = parse_query(text)
-        docs = self.matching_docs(s, clauses, filters or {}, principals)
+        docs = self.matching_docs(snap, clauses, filters or {}, principals)
+        limit = start + size
         if sort in ("date", "date_asc"):
-            ranked = [(0.0, d) for d in scoring.newest(
-                self._column(s, "issued_on"), docs, start + size, sort == "date")]
+            ranked = [(0.0, d) for d in scoring.by_date(snap.dates(), docs, limit,
+                                                        newest_first=sort == "date")]
         else:
-            scores = self.scores(s, clauses, docs)
-            ranked = [(score, -neg) for score, neg in scoring.top(scores, docs, start + size)]
-        hits = [self._hit(s, d, score, clauses) for score, d in ranked[start:start + size]]
-        return {"total": len(docs), "hits": hits,
-                "facets": self.facet_counts(s, docs, facets) if facets else {}}
+            ranked = scoring.top(self.scores(snap, clauses, docs), docs, limit)
+        hits = [self._hit(snap.searcher, d, score, clauses) for score, d in ranked[start:limit]]
+        return {"total": int(len(docs)), "hits": hits,
+                "facets": self.facet_counts(snap, docs, facets) if facets else {}}
 
     @staticmethod
     def _hit(s, docnum, score, clauses):
         from .analysis import snippet
-        fields = dict(s.stored_fields(docnum))
+        fields = dict(s.stored_fields(int(docnum)))
         fields["snippet"] = snippet(fields.pop("content", "") or "", clauses,
                                     body_at=fields.pop("body_at", 0) or 0)
-        fields["score"] = round(score, 4)
+        fields["score"] = round(float(score), 4)
         return fields
 
     # -- matching and ranking --------------------------------------------
-    def weights(self, s, text):
-        return self._cached(s, ("w", text), lambda: _weights(s, "content", text))
-
-    def matching_docs(self, s, clauses, filters, principals):
-        """The set of document numbers matching every clause and filter."""
-        parts = [self._clause_docs(s, kind, arg) for kind, arg in clauses
-                 if kind != "phrase"]
-        parts += [self._cached(s, ("term", name, str(value)),
-                               lambda n=name, v=str(value): set(_weights(s, n, v)))
-                  for name, value in filters.items()
+    def matching_docs(self, snap, clauses, filters, principals):
+        """The sorted array of document numbers matching every clause and
+        filter."""
+        parts = [self._clause_ids(snap, kind, arg) for kind, arg in clauses]
+        parts += [snap.ids(name, str(value)) for name, value in filters.items()
                   if name in FACETS + ("recalled",) and value not in (None, "")]
         lo, hi = filters.get("from"), filters.get("to")
         if lo or hi:
-            parts.append(self._cached(s, ("range", lo, hi), lambda: self._range(s, lo, hi)))
+            parts.append(snap._memo(("range", lo, hi), lambda: scoring.in_range(
+                snap.dates(), lo, hi)))
         if principals is not None:
-            parts.append(self._cached(s, ("allowed",) + tuple(sorted(principals)),
-                                      lambda: scoring.union(_weights(s, "allowed", p)
-                                                            for p in principals)))
-        phrases = [arg for kind, arg in clauses if kind == "phrase"]
-        parts += [self.weights(s, fold(t)) for tokens in phrases for t in tokens]
-        if not parts:
-            return set(self._cached(s, ("all",), lambda: set(s.reader().all_doc_ids())))
-        docs = scoring.intersect(parts)
-        for tokens in phrases:
-            docs = phrase_filter(s, [fold(t) for t in tokens], docs)
+            key = ("allowed",) + tuple(sorted(principals))
+            parts.append(snap._memo(key, lambda: scoring.union(
+                [snap.ids("allowed", p) for p in principals])))
+        docs = scoring.intersect(parts, snap.size) if parts else snap.all_docs()
+        for kind, arg in clauses:
+            if kind == "phrase":
+                docs = self._side_by_side(snap, arg, docs)
         return docs
 
-    def _clause_docs(self, s, kind, arg):
+    def _clause_ids(self, snap, kind, arg):
         if kind == "term":      # the folded form is indexed wherever the exact one is
-            return self.weights(s, fold(arg))
-        return self._cached(s, ("prefix", fold(arg)), lambda: scoring.union(
-            self.weights(s, t) for t in self._expand(s, fold(arg))))
+            return snap.ids("content", fold(arg))
+        if kind == "prefix":
+            return snap._memo(("prefix", fold(arg)), lambda: scoring.union(
+                [snap.ids("content", t) for t in snap.expand(fold(arg))]))
+        grams, _ = phrase_grams(arg)
+        return scoring.intersect([snap.ids("shingles", g) for g in grams], snap.size)
 
     @staticmethod
-    def _expand(s, prefix):
-        return [t.decode() if isinstance(t, bytes) else t
-                for t in s.reader().expand_prefix("content", prefix)]
+    def _side_by_side(snap, tokens, docs):
+        """The ``docs`` where a phrase of three syllables or more stands
+        whole: its covering runs at their offsets from one start.  A start
+        is the pair (doc, position − offset) packed in one int64, so each
+        run narrows the starts with one array intersection."""
+        _, cover = phrase_grams(tokens)
+        starts = None
+        for off, gram in cover:
+            if not len(docs):
+                break
+            at, positions = snap.positions("shingles", gram, docs)
+            keep = positions >= off
+            keys = np.unique((at[keep].astype(np.int64) << 32) | (positions[keep] - off))
+            starts = keys if starts is None else np.intersect1d(starts, keys,
+                                                                assume_unique=True)
+            docs = np.unique(starts >> 32).astype(np.int32)
+        return docs
 
-    def _range(self, s, lo, hi):
-        column = self._column(s, "issued_on")
-        return {d for d in s.reader().all_doc_ids()
-                if (not lo or column[d] >= lo) and (not hi or column[d] <= hi)}
-
-    def scores(self, s, clauses, docs):
+    def scores(self, snap, clauses, docs):
         """BM25 of ``docs``: each word folded, plus its exact form boosted
         when typed with diacritics; a prefix scores the words it expands to."""
-        bm25 = self._cached(s, ("bm25",), lambda: scoring.BM25(
-            self._lengths(s), s.doc_count_all()))
-        scores = {}
+        bm25 = snap._memo(("bm25",), lambda: scoring.BM25(snap.lengths(), snap.live))
+        scores = np.zeros(len(docs), dtype=np.float32)
         for kind, arg in clauses:
             words = arg if kind == "phrase" else [arg]
             for word in words:
                 if kind == "prefix":
-                    for term in self._expand(s, fold(word))[:50]:
-                        bm25.add(scores, docs, self.weights(s, term))
+                    for term in snap.expand(fold(word))[:PREFIX_TERMS]:
+                        bm25.add(scores, docs, *snap.postings("content", term))
                     continue
-                bm25.add(scores, docs, self.weights(s, fold(word)))
+                bm25.add(scores, docs, *snap.postings("content", fold(word)))
                 if has_marks(word):
-                    bm25.add(scores, docs, self.weights(s, word), scoring.EXACT_BOOST)
+                    bm25.add(scores, docs, *snap.postings("content", word),
+                             boost=scoring.EXACT_BOOST)
         return scores
 
     @staticmethod
-    def _lengths(s):
-        def read(reader):
-            return [reader.doc_field_length(d, "content", 0)
-                    for d in range(reader.doc_count_all())]
-        return _by_segment(s, "#lengths", read)
-
-    @staticmethod
-    def _cached(s, key, compute):
-        """Per-searcher memo: a refresh makes a new searcher, so nothing
-        cached outlives the segments it was read from."""
-        cache = s.__dict__.setdefault("_archive_cache", {})
-        found = cache.get(key)
-        if found is None:
-            if len(cache) > 512:
-                cache.clear()
-            found = cache[key] = compute()
-        return found
-
-    def facet_counts(self, s, docs, names):
+    def facet_counts(snap, docs, names):
         """Counts per value of each facet over every matching document."""
         counts = {}
         for name in names:
-            column = self._column(s, name)
-            counter = Counter(column[d] for d in docs)
-            counter.pop("", None)
-            counter.pop("-", None)
-            counts[name] = dict(counter.most_common())
+            codes, values = snap.column(name)
+            counts[name] = scoring.count_values(codes, values, docs, ignore=("", "-"))
         return counts
 
-    @staticmethod
-    def _column(s, name):
-        """The column ``name`` as a list by document number, cached per
-        searcher and built from per-segment lists (segments never change,
-        so after a write only the new segment is read)."""
-        def read(reader):
-            if not reader.has_column(name):
-                return [""] * reader.doc_count_all()
-            return [v.decode() if isinstance(v, bytes) else v
-                    for v in reader.column_reader(name)]
-        return FullText._cached(s, ("column", name), lambda: _by_segment(s, name, read))
-
     def close(self):
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
+        snap = getattr(self._local, "snapshot", None)
+        if snap is not None:
+            snap.searcher.close()
         self.ix.close()
 
 
@@ -425,10 +574,17 @@ def _exact_or_folded(make, token):
     return query.Or([make(token, boost=scoring.EXACT_BOOST), make(fold(token))])
 
 
+def _phrase(tokens):
+    """Whoosh's own Phrase over the shingles: the overlapping runs of a
+    longer phrase stand at consecutive positions."""
+    grams, cover = phrase_grams(tokens)
+    return query.Phrase("shingles", grams) if cover else query.Term("shingles", grams[0])
+
+
 _BUILDERS = {
     "term": lambda t: _exact_or_folded(lambda x, **kw: query.Term("content", x, **kw), t),
     "prefix": lambda t: _exact_or_folded(lambda x, **kw: query.Prefix("content", x, **kw), t),
-    "phrase": lambda ts: query.Phrase("content", [fold(t) for t in ts]),
+    "phrase": _phrase,
 }
 
 
@@ -438,6 +594,7 @@ def document(values):
     doc = dict(values)
     content = doc.get("content", "")
     doc["content"] = normalize_stored(content)
+    doc["shingles"] = doc["content"]
     doc["body_at"] = len(normalize_stored(content[:doc.get("body_at", 0)]))
     for name in FACETS + ("issued_on", "recalled"):
         doc[name] = str(doc.get(name) if doc.get(name) is not None else "-")

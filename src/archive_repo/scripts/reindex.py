@@ -18,7 +18,9 @@ from .progress import Progress
 def add_arguments(parser):
     parser.add_argument("--dry-run", action="store_true",
                         help="chỉ báo cáo khác biệt, không ghi")
-    parser.add_argument("--every", type=int, default=200, help="lưu sau mỗi N văn bản")
+    # one Whoosh commit per batch: bigger batches index faster (fewer,
+    # larger segments), up to the writer's pool (fulltext.WRITER_MB)
+    parser.add_argument("--every", type=int, default=500, help="lưu sau mỗi N văn bản")
     parser.add_argument("--fresh-text", action="store_true",
                         help="trích xuất lại văn bản (và OCR), bỏ qua bản đã lưu")
 
