@@ -152,3 +152,30 @@ def test_deposit_is_searchable_within_seconds(ienv):
     while search(ienv, q="chuyển đổi số")["total"] == 0:
         assert time.monotonic() - started < 5, "not searchable 5 s after the deposit"
         time.sleep(0.05)
+
+
+def test_only_changes_the_full_text_holds_are_queued_for_it(ienv):
+    """An accepted delivery changes the catalog (delivery states) but not
+    what the full-text index holds: no rewrite is queued.  A recall is."""
+    from archive_repo.indexing.catalog import get_catalog
+    from archive_repo.indexing.outbox import get_outbox
+    record = ienv.deposit(meta={"number": 6, "receivers": [STTTT]}).json
+    path = record["url"].split("localhost", 1)[1]
+    settle(ienv)
+    ienv.registry.index_worker.stop()              # what is queued stays visible
+
+    def queued_and_states():
+        conn = ienv.conn()
+        try:
+            root = ienv.root(conn)
+            return (get_outbox(root).paths(),
+                    get_catalog(root).indexed_values(path)["delivery_states"])
+        finally:
+            conn.close()
+
+    ienv.testapp.post_json(path + "/deliveries/%s/accept" % STTTT, {},
+                           headers=dict(ienv.auth(("clerk", STTTT)), Accept="application/json"))
+    assert queued_and_states() == (set(), ["accepted"])
+    ienv.testapp.post_json(path + "/recall", {"reason": "Ban hành sai thẩm quyền."},
+                           headers=dict(ienv.auth(("clerk", H38)), Accept="application/json"))
+    assert queued_and_states() == ({path}, ["recall_requested"])

@@ -23,6 +23,20 @@ def version_text(version, store):
     return known
 
 
+def fulltext_digest(record):
+    """A digest of everything :func:`document_values` takes from the record
+    (the text comes from the versions' bytes, named by their SHA-256): a
+    change that leaves it alone — a delivery accepted, a report added —
+    needs no full-text rewrite."""
+    import hashlib
+    meta = record.metadata
+    facts = (record.path, meta.get("subject"), meta.get("notation"), record.number,
+             meta.get("doctype"), meta.get("signer"), meta.get("urgency"),
+             meta.get("issued_on"), record.legal_status, bool(record.recalled),
+             tuple(allowed_principals(record)), tuple(v.sha256 for v in record.versions))
+    return hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()
+
+
 def document_values(record, root):
     meta = record.metadata
     store = get_text_store(root)

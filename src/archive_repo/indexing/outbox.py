@@ -45,11 +45,25 @@ SENTINEL = ""       # sorts before every key new_key() makes
 
 
 class Outbox(Persistent):
-    """Batches of paths whose full-text document must be (re)written."""
+    """Batches of paths whose full-text document must be (re)written, and
+    ``digests``: path → digest of what was last queued for it."""
+
+    digests = None          # outboxes made before digests existed
 
     def __init__(self):
         self.batches = OOBTree()
         self.batches[SENTINEL] = None
+        self.digests = OOBTree()
+
+    def changed(self, path, digest):
+        """Whether ``digest`` differs from the one last queued for
+        ``path`` (and remember it)."""
+        if self.digests is None:
+            self.digests = OOBTree()
+        if self.digests.get(path) == digest:
+            return False
+        self.digests[path] = digest
+        return True
 
     def new_batch(self):
         batch = OOTreeSet()
