@@ -107,3 +107,26 @@ def test_damaged_full_text_folder_is_set_aside_and_rebuilt(ini, tmp_path):
         assert search(env, q="chuyen doi so")["total"] == 3
     aside = list(tmp_path.glob("index.set-aside-*"))
     assert len(aside) == 1 and any(p.suffix == ".toc" for p in aside[0].iterdir())
+
+
+def test_a_catalog_of_an_older_layout_is_rebuilt_at_start_up(ini, tmp_path):
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+
+    from archive_repo.indexing.catalog import LAYOUT, RecordCatalog, get_catalog
+    from archive_repo.resources import get_root
+    db = DB(FileStorage(str(tmp_path / "Data.fs"), blob_dir=str(tmp_path / "blobs")))
+    conn = db.open()
+    old = RecordCatalog()                      # as an older version left it
+    old.layout = LAYOUT - 1
+    get_root(conn).catalog = old
+    conn.transaction_manager.commit()
+    db.close()
+    with restarted(tmp_path) as env:
+        conn = env.conn()
+        try:
+            catalog = get_catalog(env.root(conn))
+            assert catalog.layout == LAYOUT and len(catalog) == 3
+            assert catalog.query(agency=H38, year=2026)[0] == 3
+        finally:
+            conn.close()

@@ -87,7 +87,10 @@ class AuditLog(Persistent):
     scan; ``chronology`` maps ``key`` to its target, so the whole log reads in
     time order.  Only immutable values (strings, tuples) are stored."""
 
-    FLUSH_AT = 200
+    # Every append re-pickles the whole tail: at 200 it was the largest
+    # object a deposit wrote (16 KB); at 50, 5.6 KB, the flush (one per 50
+    # requests) moving the rest (bench/deposit.py, objects and bytes).
+    FLUSH_AT = 50
 
     def __init__(self):
         self.by_target = OOBTree()

@@ -30,7 +30,7 @@ import transaction
 from pyramid.settings import asbool
 
 from ..events import RecordAdded, RecordModified
-from .catalog import get_catalog
+from .catalog import RecordCatalog, get_catalog, outdated
 from .fulltext import FullText
 from .outbox import get_outbox
 from .text import get_text_store
@@ -98,12 +98,12 @@ def prepare(db, fulltext):
     try:
         with tm:
             root = get_root(conn)
-            fresh = getattr(root, "catalog", None) is None
+            if outdated(root):              # none yet, or of an older layout
+                from .rebuild import catalog_all
+                root.catalog = RecordCatalog()
+                catalog_all(root, root.catalog)
             catalog, outbox = get_catalog(root), get_outbox(root)
             get_text_store(root)
-            if fresh:
-                from .rebuild import catalog_all
-                catalog_all(root, catalog)
             if fulltext.doc_count() == 0 and len(catalog):
                 batch = outbox.new_batch()      # the full-text folder was lost
                 for path in catalog.paths():

@@ -6,12 +6,16 @@ they pass filters as keyword arguments and get ``(total, paths)`` back, the
 shape hypatia's ``query.execute().sort(index, reverse, limit)`` has, so that
 swapping the engine is a change to this module only.
 
-Indexes (one per attribute of :func:`values`):
+Indexes, over the attributes of :func:`values`:
 
-    field:   agency, year, number, doctype, issued_on, deposited_at,
-             legal_status, urgency, signer, recalled
-    keyword: receivers, delivery_states, allowed
+    field:   number, issued_on, deposited_at (sorting, date ranges)
+    facets:  one keyword index of ``name=value`` words for agency, year,
+             doctype, legal_status, urgency, signer, recalled, receivers,
+             delivery_states, allowed (equality only)
 
+One index per field wrote a reverse-index bucket, a docid set and a counter
+per field on every deposit; the words share one reverse entry (LAYOUT).
+Callers still filter by field name: ``agency=…``, ``receivers_any=[…]``.
 ``allowed`` holds the principals that may *view* the record (after
 Substance D's ``allowed`` index): ``allowed_any=[principals]`` keeps only
 what a caller can read.
@@ -28,10 +32,18 @@ from repoze.catalog.query import All, And, Any, Eq, InRange
 
 from .. import timeutil
 
-FIELDS = ("agency", "year", "number", "doctype", "issued_on", "deposited_at",
-          "legal_status", "urgency", "signer", "recalled")
-KEYWORDS = ("receivers", "delivery_states", "allowed")
+# Sorted or ranged on: one field index each.
+FIELDS = ("number", "issued_on", "deposited_at")
+# Only ever matched: words "name=value" of one keyword index, ``facets``.
+SINGLE = ("agency", "year", "doctype", "legal_status", "urgency", "signer", "recalled")
+MULTI = ("receivers", "delivery_states", "allowed")
+FACETS = SINGLE + MULTI
 NONE = "-"      # indexed in place of None (a field index skips None)
+# Layout of the indexes; a catalog of another layout is rebuilt at start-up
+# (indexing.prepare).  2: the equality fields folded into ``facets`` — a
+# deposit wrote 40 catalog objects with one index per field, 22 now
+# (bench/deposit.py).
+LAYOUT = 2
 
 
 def values(record):
@@ -51,6 +63,17 @@ def values(record):
     }
 
 
+def word(name, value):
+    return "%s=%s" % (name, value)
+
+
+def facet_words(vals):
+    """The ``facets`` words of a :func:`values` dict."""
+    words = [word(name, vals[name]) for name in SINGLE]
+    words += [word(name, v) for name in MULTI for v in vals[name]]
+    return words
+
+
 def allowed_principals(record):
     """Principals the resource tree's ACLs let view ``record``."""
     return sorted(ACLHelper().principals_allowed_by_permission(record, "view"))
@@ -59,24 +82,28 @@ def allowed_principals(record):
 class RecordCatalog(Persistent):
     """The catalog plus the docid ↔ path map."""
 
+    layout = 1          # catalogs made before the layout was recorded
+
     def __init__(self):
         self.catalog = Catalog()
         for name in FIELDS:
             self.catalog[name] = CatalogFieldIndex(name)
-        for name in KEYWORDS:
-            self.catalog[name] = CatalogKeywordIndex(name)
+        self.catalog["facets"] = CatalogKeywordIndex("facets")
         self.docs = DocumentMap()
+        self.layout = LAYOUT
 
     # -- writing ---------------------------------------------------------
     def index(self, record):
         """Index (or re-index) ``record``; return its docid."""
         path = record.path
+        vals = values(record)
+        doc = SimpleNamespace(facets=facet_words(vals), **{n: vals[n] for n in FIELDS})
         docid = self.docs.docid_for_address(path)
         if docid is None:
             docid = self.docs.add(path)
-            self.catalog.index_doc(docid, SimpleNamespace(**values(record)))
+            self.catalog.index_doc(docid, doc)
         else:
-            self.catalog.reindex_doc(docid, SimpleNamespace(**values(record)))
+            self.catalog.reindex_doc(docid, doc)
         return docid
 
     def unindex(self, path):
@@ -102,15 +129,22 @@ class RecordCatalog(Persistent):
     def contains(self, path):
         return self.docs.docid_for_address(path) is not None
 
+    def _words(self, docid):
+        return set(self.catalog["facets"]._rev_index.get(docid, ()))
+
     def indexed_values(self, path):
-        """What the catalog holds for ``path`` (for consistency checks)."""
+        """What the catalog holds for ``path`` (for consistency checks), in
+        the form :meth:`comparable` gives :func:`values`."""
         docid = self.docs.docid_for_address(path)
-        return {name: _sorted(self.catalog[name]._rev_index.get(docid))
-                for name in FIELDS + KEYWORDS}
+        held = {name: self.catalog[name]._rev_index.get(docid) for name in FIELDS}
+        held["facets"] = sorted(self._words(docid))
+        return held
 
     @staticmethod
-    def comparable(values):
-        return {name: _sorted(value) for name, value in values.items()}
+    def comparable(vals):
+        held = {name: vals[name] for name in FIELDS}
+        held["facets"] = sorted(facet_words(vals))
+        return held
 
     def query(self, sort="issued_on", reverse=True, start=0, size=None, **filters):
         """``(total, [paths])`` of records matching ``filters``, sorted by the
@@ -133,12 +167,11 @@ class RecordCatalog(Persistent):
 
     def allowed(self, paths, principals):
         """The subset of ``paths`` that ``principals`` may view."""
-        index = self.catalog["allowed"]
-        wanted = set(principals)
+        wanted = {word("allowed", p) for p in principals}
         out = set()
         for path in paths:
             docid = self.docs.docid_for_address(path)
-            if docid is not None and wanted & set(index._rev_index.get(docid, ())):
+            if docid is not None and wanted & self._words(docid):
                 out.add(path)
         return out
 
@@ -153,7 +186,8 @@ def build_query(filters):
     """Filters → a repoze.catalog query (hypatia has the same names).
 
     ``name=value`` (Eq), ``name_any=[…]`` (Any), ``name_all=[…]`` (All),
-    ``issued_from``/``issued_to`` (an inclusive InRange on issued_on)."""
+    ``issued_from``/``issued_to`` (an inclusive InRange on issued_on).  A
+    facet's filters become words of the ``facets`` index."""
     parts = []
     lo, hi = filters.pop("issued_from", None), filters.pop("issued_to", None)
     if lo or hi:
@@ -161,12 +195,14 @@ def build_query(filters):
     for key, value in filters.items():
         if value is None:
             continue
-        if key.endswith("_any"):
-            parts.append(Any(key[:-4], list(value)))
-        elif key.endswith("_all"):
-            parts.append(All(key[:-4], list(value)))
+        name, _, how = key.rpartition("_") if key.endswith(("_any", "_all")) else (key, "", "")
+        if name in FACETS:
+            words = [word(name, v) for v in (value if how else [value])]
+            parts.append(All("facets", words) if how == "all" else Any("facets", words))
+        elif how:
+            parts.append((Any if how == "any" else All)(name, list(value)))
         else:
-            parts.append(Eq(key, value))
+            parts.append(Eq(name, value))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(*parts)
@@ -178,3 +214,9 @@ def get_catalog(root):
     if catalog is None:
         catalog = root.catalog = RecordCatalog()
     return catalog
+
+
+def outdated(root):
+    """Whether ``root`` has no catalog, or one of another layout."""
+    catalog = getattr(root, "catalog", None)
+    return catalog is None or catalog.layout != LAYOUT
