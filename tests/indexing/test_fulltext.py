@@ -96,3 +96,17 @@ def test_whoosh_own_phrase_query_agrees_on_the_packed_positions(phrases, text):
         hits = s.search(whoosh_query(parse_query(text)), limit=None)
         theirs = sorted(int(h["path"].rsplit("/", 1)[1]) for h in hits)
     assert theirs == _found(phrases, text) and theirs
+
+
+def test_merges_stay_bounded_and_lose_nothing(fulltext, monkeypatch):
+    from archive_repo.indexing import fulltext as module
+    monkeypatch.setattr(module, "MERGE_FACTOR", 3)
+    monkeypatch.setattr(module, "MERGE_MAX_DOCS", 9)
+    for n in range(1, 41):                        # one record per commit, as deposits come
+        fulltext.apply([_doc(n)])
+    sizes = fulltext.segment_sizes()
+    assert max(sizes) <= 9                        # never merged past the cap...
+    assert len(sizes) < 12                        # ...but merged: not 40 segments
+    assert _total(fulltext) == 40
+    fulltext.compact()                            # what reindex ends with
+    assert fulltext.segment_sizes() == [40] and _total(fulltext) == 40

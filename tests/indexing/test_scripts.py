@@ -82,11 +82,15 @@ def test_check_index_reports_differences_and_reindex_repairs(ini, capsys, tmp_pa
     assert _run(ini, "check_index") == 1              # a dry run writes nothing
     capsys.readouterr()
 
-    assert _run(ini, "reindex", "--every", "2") == 0
+    assert _run(ini, "reindex", "--every", "2", "--compact") == 0
     captured = capsys.readouterr()
     assert "3/3" in captured.err                      # the progress bar
     assert "Đã lập chỉ mục 3 văn bản" in captured.out
     assert _run(ini, "check_index") == 0
+    from archive_repo.indexing.fulltext import FullText
+    index = FullText(str(tmp_path / "index"))
+    assert index.segment_sizes() == [3]               # --compact: one segment
+    index.close()
 
     with restarted(tmp_path) as env:
         assert sorted(paths(search(env, q="chuyen doi so"))) == [

@@ -45,6 +45,12 @@ PREFIX_TERMS = 50           # words a prefix scores with (it matches with all of
 # The writer's posting pool; past it Whoosh pickles every posting through
 # temporary runs (a 1000-record batch: 61 docs/s at 128 MB, 97 at 1 GB).
 WRITER_MB = 256
+# Merging (see tiered_merge): segments of one size tier go together ten at
+# a time, and no commit merges into a segment above MERGE_MAX_DOCS.  Whoosh
+# merges about as fast as it indexes (10 000 records: 70 s), so the cap is
+# the longest the index worker can stall: ~35 s, once every ~5 000 deposits.
+MERGE_FACTOR = 10
+MERGE_MAX_DOCS = 5_000
 
 
 class _Tokenizer(Tokenizer):
@@ -168,29 +174,22 @@ def read_postings(reader, field, text):
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def read_positions(reader, field, text, wanted):
+def read_positions(reader, field, text):
     """``(local ids, positions)``, one pair per occurrence of ``text`` in
-    the local ids ``wanted`` (a :class:`PackedPositions` field): each
-    block's ids are looked up in a mask of the wanted ones, and the wanted
-    postings' positions decode together."""
+    one segment (a :class:`PackedPositions` field); each block's positions
+    decode together."""
     m = _matcher(reader, field, text)
-    if m is None or not len(wanted):
+    if m is None:
         return scoring.EMPTY_IDS, scoring.EMPTY_IDS
-    mask = np.zeros(reader.doc_count_all(), dtype=bool)
-    mask[wanted] = True
     docs, positions = [], []
     for block_ids, _, block in _blocks(m):
-        ids = np.asarray(block_ids, dtype=np.int32)
-        hit = np.flatnonzero(mask[ids])
-        if not len(hit):
-            continue
         if block is None:
             raise NotImplementedError("positions need the whoosh3 codec")
         if block._values is None:
             block._read_values()
-        values = [block._values[i] for i in hit]
+        values = block._values
         counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        docs.append(np.repeat(ids[hit], counts // POSITION_BYTES))
+        docs.append(np.repeat(np.asarray(block_ids, dtype=np.int32), counts // POSITION_BYTES))
         positions.append(np.frombuffer(b"".join(values), dtype=np.uint32).astype(np.int32))
     if not docs:
         return scoring.EMPTY_IDS, scoring.EMPTY_IDS
@@ -304,13 +303,18 @@ class Snapshot:
 
     def positions(self, field, text, docs):
         """``(docs, positions)``: one pair per occurrence of ``text`` in the
-        global ``docs``."""
+        global ``docs``.  Each segment's positions of ``text`` are decoded
+        once (SEGMENTS) — phrases keep meeting the same common runs."""
+        wanted = np.zeros(self.size, dtype=bool)
+        wanted[docs] = True
         found_docs, found_positions = [], []
-        for reader, offset, _ in self.leaves:
-            local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
-            at, positions = read_positions(reader, field, text, local)
-            found_docs.append(at + offset)
-            found_positions.append(positions)
+        for (at, positions), offset in self._per_segment(
+                ("pos", field, text), lambda r: read_positions(r, field, text)):
+            keep = wanted[at + offset]
+            found_docs.append(at[keep] + offset)
+            found_positions.append(positions[keep])
+        if not found_docs:
+            return scoring.EMPTY_IDS, scoring.EMPTY_IDS
         return np.concatenate(found_docs), np.concatenate(found_positions)
 
     def expand(self, prefix):
@@ -342,6 +346,44 @@ class Snapshot:
 
     def all_docs(self):
         return self._memo(("all",), lambda: np.flatnonzero(self.live).astype(np.int32))
+
+
+# -- merging ---------------------------------------------------------------
+def _tier(segment):
+    count = segment.doc_count_all()
+    tier = 0
+    while count >= MERGE_FACTOR:
+        count //= MERGE_FACTOR
+        tier += 1
+    return tier
+
+
+def tiered_merge(writer, segments):
+    """Whoosh ``mergetype``: merge the smallest tier that holds
+    MERGE_FACTOR segments, if that stays within MERGE_MAX_DOCS; one tier per
+    commit.  Whoosh's MERGE_SMALL merges "the smallest segments whose total
+    is below fib(n)", which at 100 000 records made one single-record commit
+    rewrite most of the index (63 s, bench/search.py): the index worker
+    stalls that long and a deposit is not found for a minute.  Here a
+    commit's merge work is bounded; segments of about MERGE_MAX_DOCS then
+    accumulate (20 at 100 000 records, which search handles: its arrays are
+    per segment) until ``archive-repo reindex --compact``
+    (:meth:`FullText.compact`)."""
+    from whoosh.reading import SegmentReader
+    by_tier = defaultdict(list)
+    for segment in segments:
+        by_tier[_tier(segment)].append(segment)
+    for tier in sorted(by_tier):
+        group = by_tier[tier][:MERGE_FACTOR]
+        if len(group) < MERGE_FACTOR or \
+                sum(s.doc_count_all() for s in group) > MERGE_MAX_DOCS:
+            continue
+        for segment in group:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return [s for s in segments if s not in group]
+    return segments
 
 
 # -- the index ---------------------------------------------------------------
@@ -399,8 +441,17 @@ class FullText:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=tiered_merge)
         self.generation += 1
+
+    def compact(self, timeout=30.0):
+        """Merge every segment into one (deleted documents dropped): the
+        end of a rebuild, which can afford to rewrite the whole index."""
+        self.ix.writer(timeout=timeout, limitmb=WRITER_MB).commit(optimize=True)
+        self.generation += 1
+
+    def segment_sizes(self):
+        return [s.doc_count_all() for s in self.ix._segments()]
 
     def clear(self):
         self.ix = index.create_in(self.directory, make_schema())
@@ -504,16 +555,20 @@ class FullText:
         is the pair (doc, position − offset) packed in one int64, so each
         run narrows the starts with one array intersection."""
         _, cover = phrase_grams(tokens)
+        # rarest run first: the candidates shrink before the common runs'
+        # positions are read
+        cover = sorted(cover, key=lambda pair: len(snap.ids("shingles", pair[1])))
         starts = None
         for off, gram in cover:
             if not len(docs):
                 break
             at, positions = snap.positions("shingles", gram, docs)
             keep = positions >= off
-            keys = np.unique((at[keep].astype(np.int64) << 32) | (positions[keep] - off))
-            starts = keys if starts is None else np.intersect1d(starts, keys,
-                                                                assume_unique=True)
-            docs = np.unique(starts >> 32).astype(np.int32)
+            # (doc, start) pairs are distinct: a position occurs once per doc
+            keys = (at[keep].astype(np.int64) << 32) | (positions[keep] - off)
+            starts = np.sort(keys) if starts is None else \
+                np.intersect1d(starts, keys, assume_unique=True)
+            docs = scoring.distinct_sorted(starts >> 32).astype(np.int32)
         return docs
 
     def scores(self, snap, clauses, docs):

@@ -42,6 +42,13 @@ def union(parts):
     return np.unique(np.concatenate(parts)).astype(np.int32)
 
 
+def distinct_sorted(values):
+    """The distinct values of a sorted array (no second sort)."""
+    if not len(values):
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
 def in_range(dates, lo, hi):
     """Documents whose ISO date lies in [lo, hi] (either end open)."""
     keep = dates != "-"
