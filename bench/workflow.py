@@ -11,13 +11,16 @@ receiver (another fresh repository).  Prints accepts/second for both, the
 ratio, and the ZODB conflict retries pyramid_retry made.  Every incoming
 register must end up numbered 1..records with no gap or duplicate.
 
-Measured (this machine, 40 × 8 = 320 accepts): single thread 281 accepts/s;
-8 threads 120 accepts/s with 141 conflict retries; ratio 0.43.  The
-workflow objects themselves do not collide (each receiver writes its own
-delivery objects and its own register); the retries are on the audit
-database's tail (its LOBTree/OOBTree buckets: every request appends at the
-newest key, and concurrent bucket splits cannot be merged).  One audit entry
-per transition (not two) took the ratio from 0.26 to 0.43.
+Measured (this machine, 40 × 8 = 320 accepts, 2026-12-01): single thread
+196 accepts/s; 8 threads 146 accepts/s with 74 conflict retries; ratio 0.74
+(the GIL caps it near 1).  The workflow objects themselves do not collide
+(each receiver writes its own delivery objects and its own register); the
+retries are on the WebDAV change feed (LOBTree: every accept takes the next
+change number, which must commit in order, see dav/changes.py) and rarely
+on the audit tail (two flushes).  History: 0.26 with two audit entries per
+transition, 0.43 with one, 0.60 with the audit tail; the single-threaded
+rate fell to 78/s when every accept re-wrote the record's full-text
+document, and came back once only changes the index holds are queued.
 """
 import argparse
 import collections
