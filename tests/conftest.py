@@ -5,7 +5,6 @@ Everything goes through the real WSGI stack (pyramid_tm, pyramid_retry,
 pyramid_zodbconn, the security policy) with WebTest.
 """
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -1,7 +1,6 @@
 """The console script and the real server, as an operator runs them:
 ``archive-repo -c INI …`` and ``pserve INI`` in subprocesses."""
 import json
-import os
 import socket
 import subprocess
 import sys

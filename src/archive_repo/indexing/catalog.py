@@ -112,19 +112,12 @@ class RecordCatalog(Persistent):
             self.catalog.unindex_doc(docid)
             self.docs.remove_docid(docid)
 
-    def clear(self):
-        self.catalog.clear()
-        self.docs = DocumentMap()
-
     # -- reading ---------------------------------------------------------
     def __len__(self):
         return len(self.docs.docid_to_address)
 
     def paths(self):
         return list(self.docs.address_to_docid.keys())
-
-    def path_for(self, docid):
-        return self.docs.address_for_docid(docid)
 
     def contains(self, path):
         return self.docs.docid_for_address(path) is not None

@@ -262,7 +262,7 @@ class Snapshot:
             self.leaves.append((reader, offset, key))
         self.size = searcher.doc_count_all()
         self.live = self._live()
-        self.memo = {}
+        self._memos = {}
 
     def _live(self):
         live = np.ones(self.size, dtype=bool)
@@ -272,12 +272,13 @@ class Snapshot:
                 live[np.fromiter(deleted, dtype=np.int64) + offset] = False
         return live
 
-    def _memo(self, key, compute):
-        found = self.memo.get(key)
+    def memo(self, key, compute):
+        """``compute()``, once per snapshot for ``key``."""
+        found = self._memos.get(key)
         if found is None:
-            if len(self.memo) > 1024:
-                self.memo.clear()
-            found = self.memo[key] = compute()
+            if len(self._memos) > 1024:
+                self._memos.clear()
+            found = self._memos[key] = compute()
         return found
 
     def _per_segment(self, what, read):
@@ -296,7 +297,7 @@ class Snapshot:
             weights = np.concatenate([p[1] for p, _ in parts] or [scoring.EMPTY_WEIGHTS])
             keep = self.live[ids]
             return ids[keep], weights[keep]
-        return self._memo(("p", field, text), assemble)
+        return self.memo(("p", field, text), assemble)
 
     def ids(self, field, text):
         return self.postings(field, text)[0]
@@ -319,7 +320,7 @@ class Snapshot:
 
     def expand(self, prefix):
         """The ``content`` words starting with ``prefix``."""
-        return self._memo(("x", prefix), lambda: [
+        return self.memo(("x", prefix), lambda: [
             t.decode() if isinstance(t, bytes) else t
             for t in self.searcher.reader().expand_prefix("content", prefix)])
 
@@ -330,22 +331,22 @@ class Snapshot:
         def assemble():
             parts = self._per_segment(("c", name), lambda r: scoring.encode(read_column(r, name)))
             return scoring.merge_codes([(codes, values) for (codes, values), _ in parts])
-        return self._memo(("c", name), assemble)
+        return self.memo(("c", name), assemble)
 
     def dates(self):
         """``issued_on`` by doc (ISO dates, ``-`` when unknown)."""
         def assemble():
             codes, values = self.column("issued_on")
             return np.asarray(values, dtype="U10")[codes]
-        return self._memo(("dates",), assemble)
+        return self.memo(("dates",), assemble)
 
     def lengths(self):
-        return self._memo(("lengths",), lambda: np.concatenate(
+        return self.memo(("lengths",), lambda: np.concatenate(
             [part for part, _ in self._per_segment(("lengths",), read_lengths)]
             or [scoring.EMPTY_WEIGHTS]))
 
     def all_docs(self):
-        return self._memo(("all",), lambda: np.flatnonzero(self.live).astype(np.int32))
+        return self.memo(("all",), lambda: np.flatnonzero(self.live).astype(np.int32))
 
 
 # -- merging ---------------------------------------------------------------
@@ -453,10 +454,6 @@ class FullText:
     def segment_sizes(self):
         return [s.doc_count_all() for s in self.ix._segments()]
 
-    def clear(self):
-        self.ix = index.create_in(self.directory, make_schema())
-        self.generation += 1
-
     # -- reading ---------------------------------------------------------
     def snapshot(self):
         """This thread's snapshot, replaced when the index changed."""
@@ -527,11 +524,11 @@ class FullText:
                   if name in FACETS + ("recalled",) and value not in (None, "")]
         lo, hi = filters.get("from"), filters.get("to")
         if lo or hi:
-            parts.append(snap._memo(("range", lo, hi), lambda: scoring.in_range(
+            parts.append(snap.memo(("range", lo, hi), lambda: scoring.in_range(
                 snap.dates(), lo, hi)))
         if principals is not None:
             key = ("allowed",) + tuple(sorted(principals))
-            parts.append(snap._memo(key, lambda: scoring.union(
+            parts.append(snap.memo(key, lambda: scoring.union(
                 [snap.ids("allowed", p) for p in principals])))
         docs = scoring.intersect(parts, snap.size) if parts else snap.all_docs()
         for kind, arg in clauses:
@@ -543,7 +540,7 @@ class FullText:
         if kind == "term":      # the folded form is indexed wherever the exact one is
             return snap.ids("content", fold(arg))
         if kind == "prefix":
-            return snap._memo(("prefix", fold(arg)), lambda: scoring.union(
+            return snap.memo(("prefix", fold(arg)), lambda: scoring.union(
                 [snap.ids("content", t) for t in snap.expand(fold(arg))]))
         grams, _ = phrase_grams(arg)
         return scoring.intersect([snap.ids("shingles", g) for g in grams], snap.size)
@@ -574,7 +571,7 @@ class FullText:
     def scores(self, snap, clauses, docs):
         """BM25 of ``docs``: each word folded, plus its exact form boosted
         when typed with diacritics; a prefix scores the words it expands to."""
-        bm25 = snap._memo(("bm25",), lambda: scoring.BM25(snap.lengths(), snap.live))
+        bm25 = snap.memo(("bm25",), lambda: scoring.BM25(snap.lengths(), snap.live))
         scores = np.zeros(len(docs), dtype=np.float32)
         for kind, arg in clauses:
             words = arg if kind == "phrase" else [arg]
