@@ -246,3 +246,51 @@ def test_a_log_from_before_feed_ids_gets_one_at_startup(tmp_path):
     assert len(page["feed"]) == 32 and page["head"] == 1
     assert feed(again)["feed"] == page["feed"]
     close_env(again)
+
+
+def test_entries_and_summaries_stored_as_datetimes_still_read(tmp_path):
+    """Logs written before instants became stamps (aware datetimes in the
+    tuples) keep answering the feed, since_time and PROPFIND alike."""
+    from archive_repo import timeutil
+    from archive_repo.dav.changes import LOG_KEY
+    env = build_env(tmp_path)
+    env.deposit()
+    env.deposit()
+    conn = env.conn()
+    with conn.transaction_manager:
+        log = conn.root()[LOG_KEY]
+        stamp, path, what, version = log.entries[1]
+        assert isinstance(stamp, int)               # what a deposit stores now
+        first_at = timeutil.from_stamp(stamp)
+        log.entries[1] = (first_at, path, what, version)
+        year = log.summaries[(H38, 2026)]
+        stored = year[1]
+        created_at = timeutil.from_stamp(stored[1])
+        year[1] = (timeutil.from_stamp(stored[0]), created_at) + stored[2:]
+    conn.close()
+    close_env(env)
+    again = build_env(tmp_path)
+    changes = feed(again)["changes"]
+    assert [c["at"] for c in changes][0] == timeutil.isoformat(first_at)
+    page = again.testapp.get(FEED, params={"since_time": first_at.isoformat()},
+                             headers=again.auth("connector")).json
+    assert [c["seq"] for c in page["changes"]] == [1, 2]
+    body = again.testapp.request("/dav/%s/2026/" % H38, method="PROPFIND",
+                                 headers=dict(again.auth("connector"), Depth="1")).body
+    tree = etree.fromstring(body)
+    created = tree.xpath("//d:response[contains(d:href, '/2026/1/')]//d:creationdate/text()",
+                         namespaces={"d": "DAV:"})
+    from datetime import datetime
+    assert len(created) == 1
+    assert datetime.fromisoformat(created[0]) == created_at.replace(microsecond=0)
+    close_env(again)
+
+
+def test_stamps_round_trip_to_the_microsecond_in_vietnam_time():
+    from datetime import datetime, timedelta
+    from archive_repo import timeutil
+    moment = datetime(2026, 12, 1, 23, 59, 59, 999999, tzinfo=timezone.utc)
+    back = timeutil.from_stamp(timeutil.to_stamp(moment))
+    assert back == moment and back.utcoffset() == timedelta(hours=7)
+    assert back.isoformat().startswith("2026-12-02T06:59:59.999999+07:00")
+    assert timeutil.to_stamp(None) is None and timeutil.from_stamp(None) is None

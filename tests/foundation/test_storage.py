@@ -39,3 +39,32 @@ def test_tokens_are_stored_only_hashed(env):
         assert token.encode("ascii") not in stored
         # what is kept instead: the hash (so the search above can find things)
         assert hash_token(token).encode("ascii") in stored
+
+
+def test_the_deposit_report_is_stored_as_one_json_text_and_old_dicts_still_read(tmp_path):
+    """New versions keep the report as JSON text in their state; a version
+    stored before (the report as a pickled dict) reads the same."""
+    import json
+    from tests.conftest import H38, build_env, close_env
+    env = build_env(tmp_path)
+    before = env.deposit().json
+    conn = env.conn()
+    with conn.transaction_manager:
+        version = env.root(conn).agencies[H38]["2026"]["1"].current
+        version._p_activate()
+        state = version.__dict__
+        assert isinstance(state["_report"], str) and "report" not in state
+        report = json.loads(state["_report"])
+        assert report["legal_status"] == before["legal_status"]
+        # as stored before: the dict itself in the state
+        del state["_report"]
+        state["report"] = report
+        version._p_changed = True
+    conn.close()
+    close_env(env)
+    again = build_env(tmp_path)
+    after = again.testapp.get("/%s/2026/1" % H38, headers=dict(
+        again.auth("archivist"), Accept="application/json")).json
+    assert after["legal_status"] == before["legal_status"]
+    assert after["checks"] == before["checks"] and after["checks"]
+    close_env(again)

@@ -53,11 +53,13 @@ class Change:
 
     def __init__(self, seq, stored):
         self.seq = seq
-        self.at, self.path, self.what, self.version = stored
+        at, self.path, self.what, self.version = stored
+        self.at = timeutil.from_stamp(at)
 
 
 class ChangeLog(Persistent):
-    """``entries``: number → (at, record path, what, version number);
+    """``entries``: number → (at as a timeutil stamp, record path, what,
+    version number);
     ``latest``: record path → number of its newest entry;
     ``summaries``: what listings show of each record (summaries.py);
     ``feed_id``: this log's identity (None on logs made before it existed,
@@ -80,7 +82,7 @@ class ChangeLog(Persistent):
 
     def append(self, path, what, at, version=None):
         seq = self.head() + 1
-        self.entries[seq] = (at, path, what, version)
+        self.entries[seq] = (timeutil.to_stamp(at), path, what, version)
         self.latest[path] = seq
         return seq
 
@@ -100,7 +102,7 @@ class ChangeLog(Persistent):
         low, high = 1, self.head() + 1
         while low < high:
             middle = (low + high) // 2
-            if self.entries[middle][0] < moment:
+            if timeutil.from_stamp(self.entries[middle][0]) < moment:
                 low = middle + 1
             else:
                 high = middle
@@ -109,7 +111,7 @@ class ChangeLog(Persistent):
     def modified_at(self, path):
         """When ``path`` last changed according to the log, or None."""
         seq = self.latest.get(path)
-        return self.entries[seq][0] if seq is not None else None
+        return timeutil.from_stamp(self.entries[seq][0]) if seq is not None else None
 
 
 def make_feed_id():

@@ -17,8 +17,12 @@ is the deposit report's, which re-validation never replaces.
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
 
+from .. import timeutil
+
 FIELDS = ("modified", "created", "version", "legal_status", "recalled",
           "notation", "subject", "issued_on", "agency")
+# Stored as timeutil stamps; read back as datetimes.
+INSTANTS = ("modified", "created")
 
 
 class Summary:
@@ -28,12 +32,13 @@ class Summary:
 
     def __init__(self, values):
         for name, value in zip(FIELDS, values):
-            setattr(self, name, value)
+            setattr(self, name, timeutil.from_stamp(value) if name in INSTANTS else value)
 
 
 def summarize(record, modified):
     meta = record.metadata
-    return (modified, record.deposited_at, record.current.number, record.legal_status,
+    return (timeutil.to_stamp(modified), timeutil.to_stamp(record.deposited_at),
+            record.current.number, record.legal_status,
             record.recalled, meta.get("notation"), meta.get("subject"),
             meta.get("issued_on"), record.agency_code)
 
