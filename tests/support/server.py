@@ -29,5 +29,9 @@ def serving(app, threads=4):
     try:
         yield "http://127.0.0.1:%d" % port
     finally:
+        # waitress's server.close() closes the wake-up pipe without stopping
+        # the worker threads: one still finishing a response then fails
+        # writing to it (EBADF).  Let them finish first.
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
         server.close()
         thread.join(timeout=5)
