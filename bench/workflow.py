@@ -11,9 +11,11 @@ receiver (another fresh repository).  Prints accepts/second for both, the
 ratio, and the ZODB conflict retries pyramid_retry made.  Every incoming
 register must end up numbered 1..records with no gap or duplicate.
 
-Measured (this machine, 40 × 8 = 320 accepts, 2026-12-01): single thread
-196 accepts/s; 8 threads 146 accepts/s with 74 conflict retries; ratio 0.74
-(the GIL caps it near 1).  The workflow objects themselves do not collide
+Measured (this machine, 40 × 8 = 320 accepts, 2026-12-02, two runs): single
+thread 325–338 accepts/s; 8 threads 193–199 accepts/s with 75–82 conflict
+retries; ratio 0.59 (the GIL caps it near 1).  The day before: 196 and 146/s
+(0.74) — smaller change-feed, summary and report pickles sped up the single
+thread more than the contended case, which the feed's ordering bounds.  The workflow objects themselves do not collide
 (each receiver writes its own delivery objects and its own register); the
 retries are on the WebDAV change feed (LOBTree: every accept takes the next
 change number, which must commit in order, see dav/changes.py) and rarely
