@@ -16,7 +16,6 @@ from ..resources import Record, new_version
 from ..rules.engine import not_state_secret
 from . import metadata as md
 from .numbering import choose_number
-from .upload import spool
 
 
 def refuse_state_secret(raw):
@@ -76,4 +75,4 @@ def deposit(year, meta, spooled, report, actor, at, notify=None, request=None):
     return record
 
 
-__all__ = ["prepare", "spool", "evaluate_file", "deposit"]
+__all__ = ["prepare", "evaluate_file", "deposit"]

@@ -1,19 +1,34 @@
-"""Taking the uploaded file off the request without holding it in memory.
+"""Taking a deposit's multipart body off the request without holding it in
+memory, and without copying the file twice.
 
-The multipart parser (WebOb/cgi) has already spooled large parts to a
-temporary file; we copy that once, in 1 MiB chunks, into a file beside the
-blob storage's own temporary files (so ``Blob.consumeFile`` is a rename, not
-a second copy) and hash it on the way.
+The body is parsed as it streams (the ``multipart`` package's push parser,
+not WebOb's, which goes through the deprecated ``cgi`` module and spools
+every file part to a temporary file of its own before any view runs): the
+file part is written, and hashed on the way, straight into a file beside the
+blob storage's own temporary files, so ``Blob.consumeFile`` is a rename.
+Text parts (the metadata JSON, a version's kind) stay in memory, each at most
+``FIELD_LIMIT`` bytes.  ``before_file`` sees the text parts sent before the
+file: a deposit refuses state secrets there, before a byte of the file is
+written (clients send ``metadata`` first; a file sent first is spooled and
+removed again on refusal).
 """
 import hashlib
 import os
 import posixpath
+import re
 import tempfile
 import unicodedata
+
+import multipart
 
 from ..errors import BadRequest
 
 CHUNK = 1 << 20
+FIELD_LIMIT = 1 << 20
+# Printable ASCII, not ending in a space, at most 200 characters: what
+# WebOb's parser (cgi) took before.  RFC 2046's bchars would refuse WebTest's
+# "$" and its 70-character limit clients that worked.
+BOUNDARY = re.compile(r"^[ -~]{0,199}[!-~]$")
 
 
 def upload_limit(settings):
@@ -53,20 +68,111 @@ def safe_filename(name):
     return name
 
 
-def spool(field, tmpdir=None):
-    """Copy the upload ``field`` (a cgi FieldStorage) to a temp file."""
-    filename = safe_filename(getattr(field, "filename", None))
-    source = field.file
-    source.seek(0)
-    digest, size = hashlib.sha256(), 0
-    fd, path = tempfile.mkstemp(prefix="upload-", suffix=".pdf", dir=tmpdir)
+class Form:
+    """A parsed body: ``fields`` (name → text) and ``upload`` (a
+    :class:`Spooled`, or None).  As a context manager it removes the spooled
+    file on exit unless a blob has consumed it."""
+
+    def __init__(self):
+        self.fields, self.upload = {}, None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.upload is not None:
+            self.upload.__exit__(*exc)
+
+
+def _malformed(problem):
+    return BadRequest("malformed_multipart", "Dữ liệu multipart bị hỏng.",
+                      [{"problem": str(problem)[:200]}])
+
+
+def boundary_of(content_type):
+    mimetype, options = multipart.parse_options_header(content_type or "")
+    if mimetype != "multipart/form-data":
+        raise BadRequest("unsupported_media_type",
+                         "Nộp văn bản bằng multipart/form-data (trường file và metadata).")
+    boundary = options.get("boundary") or ""
+    if not BOUNDARY.match(boundary):
+        raise _malformed("missing or invalid boundary")
+    return boundary
+
+
+def read_form(request, tmpdir=None, file_field="file", before_file=None):
+    """The multipart body of ``request`` as a :class:`Form`."""
+    boundary = boundary_of(request.headers.get("Content-Type"))
+    # pyramid_retry made the body seekable; a replay reads it from the start
+    if request.is_body_seekable:
+        request.body_file_raw.seek(0)
+    source = request.body_file
+    form, sink = Form(), None
     try:
-        with os.fdopen(fd, "wb") as out:
+        parser = multipart.PushMultipartParser(boundary, content_length=request.content_length
+                                               or -1, max_segment_count=16)
+        with parser:
             for chunk in iter(lambda: source.read(CHUNK), b""):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-    except BaseException:
-        os.unlink(path)
+                for event in parser.parse(chunk):
+                    sink = _event(form, sink, event, tmpdir, file_field, before_file)
+            for event in parser.parse(b""):
+                sink = _event(form, sink, event, tmpdir, file_field, before_file)
+    except BaseException as exc:
+        if isinstance(sink, _FilePart):
+            sink.out.close()
+        form.__exit__(None, None, None)
+        if isinstance(exc, multipart.MultipartError):
+            raise _malformed(exc) from exc
         raise
-    return Spooled(path, digest.hexdigest(), size, filename)
+    return form
+
+
+def _event(form, sink, event, tmpdir, file_field, before_file):
+    """One parser event; returns the part being read (None between parts)."""
+    if isinstance(event, multipart.MultipartSegment):
+        if event.name == file_field and event.filename is not None:
+            if form.upload is not None:
+                raise _malformed("more than one file part")
+            if before_file is not None:
+                before_file(form.fields)
+            return _FilePart(form, event, tmpdir)
+        return _TextPart(form, event)
+    if event is None:
+        sink.close()
+        return None
+    sink.write(event)
+    return sink
+
+
+class _TextPart:
+    def __init__(self, form, segment):
+        self.form, self.name, self.chunks, self.size = form, segment.name, [], 0
+
+    def write(self, data):
+        self.size += len(data)
+        if self.size > FIELD_LIMIT:
+            raise _malformed("field %r over %d bytes" % (self.name, FIELD_LIMIT))
+        self.chunks.append(data)
+
+    def close(self):
+        try:
+            self.form.fields.setdefault(self.name, b"".join(self.chunks).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise _malformed("field %r is not UTF-8" % self.name)
+
+
+class _FilePart:
+    def __init__(self, form, segment, tmpdir):
+        filename = safe_filename(segment.filename)
+        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".pdf", dir=tmpdir)
+        form.upload = Spooled(path, None, 0, filename)
+        self.out, self.digest, self.spooled = os.fdopen(fd, "wb"), hashlib.sha256(), form.upload
+
+    def write(self, data):
+        self.digest.update(data)
+        self.spooled.size += len(data)
+        self.out.write(data)
+
+    def close(self):
+        self.out.close()
+        self.spooled.sha256 = self.digest.hexdigest()

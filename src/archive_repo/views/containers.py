@@ -4,7 +4,7 @@ from pyramid.view import view_config
 
 from .. import audit, timeutil
 from ..deposit import service
-from ..deposit.upload import spool, upload_limit
+from ..deposit.upload import read_form, upload_limit
 from ..errors import ArchiveError, BadRequest, TooLarge
 from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
@@ -110,22 +110,12 @@ def _check_size(request):
                        [{"limit_bytes": limit, "content_length": length}])
 
 
-def _upload_fields(request):
-    if not (request.content_type or "").startswith("multipart/form-data"):
-        raise BadRequest("unsupported_media_type",
-                         "Nộp văn bản bằng multipart/form-data (trường file và metadata).")
-    try:
-        post = request.POST
-        upload = post.get("file")
-        raw_meta = post.get("metadata")
-    except Exception as exc:
-        raise BadRequest("malformed_multipart", "Dữ liệu multipart bị hỏng.",
-                         [{"problem": str(exc)[:200]}])
-    if upload is None or not hasattr(upload, "file"):
+def read_upload(request, before_file=None):
+    """The body's form (fields and spooled file); 400 without a file."""
+    form = read_form(request, blob_tmpdir(request), before_file=before_file)
+    if form.upload is None:
         raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])
-    if hasattr(raw_meta, "file"):
-        raw_meta = raw_meta.file.read()
-    return upload, raw_meta
+    return form
 
 
 def blob_tmpdir(request):
@@ -140,11 +130,19 @@ def blob_tmpdir(request):
 def deposit_view(request):
     year = request.context
     _check_size(request)
-    upload, raw_meta = _upload_fields(request)
     root = request.root
-    meta = service.prepare(raw_meta, year, lambda code: code in root.agencies)
+    known = lambda code: code in root.agencies  # noqa: E731
+    checked = {}
+
+    def before_file(fields):
+        # state secrets and bad metadata refused before the file is written
+        if "metadata" in fields:
+            checked["meta"] = service.prepare(fields["metadata"], year, known)
+
     at = timeutil.now()
-    with spool(upload, blob_tmpdir(request)) as spooled:
+    with read_upload(request, before_file) as form:
+        meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known)
+        spooled = form.upload
         report = service.evaluate_file(spooled, meta, at, request.registry.rule_policy)
         record = service.deposit(year, meta, spooled, report, request.identity.token_id,
                                  at, notify=request.registry.notify, request=request)

@@ -262,16 +262,15 @@ def versions_view(request):
              renderer="json")
 def new_version_view(request):
     from ..deposit import service
-    from ..deposit.upload import spool
-    from ..views.containers import _check_size, _upload_fields, blob_tmpdir
+    from ..views.containers import _check_size, read_upload
     from ..views.serialize import record_json, version_json
     record = request.context.record
     vs.check_allowed(record, request.identity)
     _check_size(request)
-    upload, _ = _upload_fields(request)
-    kind = vs.check_kind(request.POST.get("kind", "update"))
     at = timeutil.now()
-    with spool(upload, blob_tmpdir(request)) as spooled:
+    with read_upload(request) as form:
+        kind = vs.check_kind(form.fields.get("kind", "update"))
+        spooled = form.upload
         version = vs.same_bytes(record, spooled.sha256)
         duplicate = version is not None
         if duplicate:   # the same file again (a retried upload): nothing added
