@@ -13,6 +13,7 @@ written (clients send ``metadata`` first; a file sent first is spooled and
 removed again on refusal).
 """
 import hashlib
+import itertools
 import os
 import posixpath
 import re
@@ -112,11 +113,10 @@ def read_form(request, tmpdir=None, file_field="file", before_file=None):
         parser = multipart.PushMultipartParser(boundary, content_length=request.content_length
                                                or -1, max_segment_count=16)
         with parser:
-            for chunk in iter(lambda: source.read(CHUNK), b""):
+            # the empty chunk last tells the parser the body has ended
+            for chunk in itertools.chain(iter(lambda: source.read(CHUNK), b""), [b""]):
                 for event in parser.parse(chunk):
                     sink = _event(form, sink, event, tmpdir, file_field, before_file)
-            for event in parser.parse(b""):
-                sink = _event(form, sink, event, tmpdir, file_field, before_file)
     except BaseException as exc:
         if isinstance(sink, _FilePart):
             sink.out.close()

@@ -23,6 +23,7 @@ what a caller can read.  Principals the root's ACL lets view everything
 record, three docid sets rewritten by every deposit; a caller holding one
 is simply not filtered.
 """
+import functools
 from types import SimpleNamespace
 
 from persistent import Persistent
@@ -82,8 +83,10 @@ def allowed_principals(record):
     return sorted(ACLHelper().principals_allowed_by_permission(record, "view"))
 
 
+@functools.cache
 def everywhere():
-    """Principals the root's ACL lets view every record."""
+    """Principals the root's ACL lets view every record (the ACL is a class
+    constant: computed once, not per principal of every record indexed)."""
     from ..resources.root import ArchiveRoot
     top = SimpleNamespace(__acl__=ArchiveRoot.__acl__, __parent__=None)
     return frozenset(ACLHelper().principals_allowed_by_permission(top, "view"))
