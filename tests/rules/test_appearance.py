@@ -133,3 +133,23 @@ def test_digitized_seal_position_follows_the_crop_box(make_ctx, pki):
                           seal_box=(475, 311, 575, 411))
     assert check.passed is True, check.message
     assert check.details["page_box"] == [0.0, 0.0, 595.0, 421.0]
+
+
+def test_a_seal_stored_as_a_palette_image_is_read_in_its_colours(make_ctx, pki):
+    """pyHanko (and signing tools) write a palette PNG as an /Indexed image:
+    its samples are palette indexes, not grey levels."""
+    import io
+    import pikepdf
+    from tests.support.signing import FIELDS, SEAL_BOX, make_image, sign
+    pdf = signed_document(pki, with_organisation=False)
+    palette_seal = make_image("seal").convert("PA")
+    pdf = sign(pdf, pki.signer("organisation"), FIELDS["organisation"], box=SEAL_BOX,
+               image=palette_seal, signing_time=SIGNED_AT)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:      # the seal really is indexed
+        spaces = [str(obj.get("/ColorSpace")) for obj in doc.objects
+                  if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+    assert any("/Indexed" in s for s in spaces), spaces
+    check = appearance.organisation_seal_red(make_ctx(pdf))
+    measured = check.details["measured"]["ChuKyToChuc"]
+    assert check.passed is True, measured
+    assert min(measured["hue"], 360 - measured["hue"]) < 10

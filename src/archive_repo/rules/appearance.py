@@ -11,10 +11,12 @@ makes those presentation rules part of validity, hence severity STATUS.
 
 Colour: the images inside each signature widget's normal appearance stream
 (image XObjects, followed through nested forms) are read with pikepdf
-(Pillow where qpdf cannot decode them) at about 64 × 64 samples; among the *inked* pixels (alpha > 50 %, not near-white, not grey)
-the dominant hue is the fullest of twelve 30° sectors, and its mean hue is
-compared with the target hue (blue 230°, red 0°) within
-``policy.appearance_tolerance`` × 180° (±27° at the default 0.15).
+(Pillow where qpdf cannot decode them or the samples are not plain RGB or
+grey) at about 64 × 64 samples; among the *inked* pixels (alpha > 50 %,
+not near-white, not grey) the dominant hue is the fullest of twelve 30°
+sectors, and its mean hue is compared with the target hue (blue 230°, red
+0°) within ``policy.appearance_tolerance`` × 180° (±27° at the default
+0.15).
 
 Position: the seal's horizontal overlap with the signer's box must be 1/3 ±
 tolerance of that box's width, with the seal's centre left of the box's
@@ -47,10 +49,14 @@ SIDE = 64                       # pixels a side the colour is judged on
 
 def _samples(image):
     """The image's 8-bit samples as an ``(h, w, n)`` array, straight from
-    the stream when qpdf can decode it (Flate, predictors) — or None, and
-    Pillow decodes it (JPEG, indexed or CMYK colour, other depths)."""
+    the stream when qpdf can decode it (Flate, predictors) and they are
+    plain RGB or grey levels — or None, and Pillow decodes it (JPEG; indexed,
+    ICC or CMYK colour; a /Decode array; other depths).  An indexed image's
+    samples are palette entries: read as grey they hide its colour."""
     import numpy as np
-    if image.bits_per_component != 8:
+    plain = (not image.indexed and image.colorspace in ("/DeviceRGB", "/DeviceGray")
+             and "/Decode" not in image.obj)
+    if not plain or image.bits_per_component != 8:
         return None
     try:
         raw = image.obj.read_bytes()
