@@ -4,9 +4,9 @@ One Whoosh document per record, keyed by its path.  ``content`` holds the
 subject, the number and notation, and the text of every version, analysed
 by :mod:`.analysis` (each syllable exact and folded at the same position);
 ``shingles`` holds the same text as folded two-syllable runs with their
-positions packed as raw integers, which is how phrases are found.  Filter and facet fields are copies of
-catalog values; the catalog (in ZODB) stays the authority for who may read
-what (see :mod:`.search`).
+positions packed as raw integers, which is how phrases are found.  Filter
+and facet fields are copies of catalog values; the catalog (in ZODB) stays
+the authority for who may read what (see :mod:`.search`).
 
 Whoosh stores the postings, the columns and the documents; answering a
 query is array work (:mod:`.scoring`, numpy) over what :class:`Snapshot`
