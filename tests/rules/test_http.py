@@ -380,8 +380,9 @@ def test_two_runs_keep_two_reports_beside_the_original(signed_env, pki, tmp_path
         for again in (first, second):
             assert again["kind"] == "revalidation" and again["made_at"].endswith("+07:00")
             assert [r["sha256"] for r in again["trust_roots"]] == [root]
-            assert again["made_at"] > version.report["made_at"]
-        assert first["run_id"] != second["run_id"] and second["made_at"] > first["made_at"]
+            # reports are stamped to the second: a quick run can share the deposit's second
+            assert again["made_at"] >= version.report["made_at"]
+        assert first["run_id"] != second["run_id"] and second["made_at"] >= first["made_at"]
         # each run told the change feed (and the indexes) about the record
         assert _feed(conn)[-2:] == [(path, "revalidation")] * 2
 
