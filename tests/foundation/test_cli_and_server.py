@@ -90,6 +90,21 @@ def test_token_add_prints_token_last(ini):
     assert unknown.returncode != 0
 
 
+def test_a_database_held_by_the_server_gets_a_clear_one_line_error(ini, tmp_path):
+    from ZODB.FileStorage import FileStorage
+    cli(ini, "init")
+    held = FileStorage(str(tmp_path / "var" / "Data.fs"))  # as a running pserve holds it
+    try:
+        busy = cli(ini, "agency", "list", check=False)
+    finally:
+        held.close()
+    assert busy.returncode == 2
+    assert "Traceback" not in busy.stderr
+    [line] = busy.stderr.strip().splitlines()
+    assert "đang được một tiến trình khác mở" in line and "pserve" in line
+    assert H38 in cli(ini, "agency", "list").stdout        # free again once it is closed
+
+
 def multipart(fields, files):
     boundary = uuid.uuid4().hex
     parts = []

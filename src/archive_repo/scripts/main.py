@@ -39,6 +39,7 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     from pyramid.paster import bootstrap, setup_logging
+    from zc.lockfile import LockError
     from ..errors import ArchiveError
     logging.captureWarnings(True)
     try:
@@ -53,6 +54,13 @@ def main(argv=None):
         return 2
     except FileNotFoundError as exc:
         print("lỗi: không tìm thấy tệp %s" % exc.filename, file=sys.stderr)
+        return 2
+    except LockError as exc:
+        # The expected case (pserve holds the FileStorage), not a crash:
+        # tell the operator what to do instead of printing a traceback.
+        print("lỗi: cơ sở dữ liệu đang được một tiến trình khác mở (%s). Hãy dừng máy chủ "
+              "(pserve) rồi chạy lại lệnh, hoặc dùng ZEO để nhiều tiến trình cùng mở kho."
+              % exc, file=sys.stderr)
         return 2
     except Exception as exc:  # a one-line error, the traceback in the log
         logging.getLogger("archive_repo").exception("command failed")
