@@ -10,7 +10,6 @@ import warnings
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
                         category=UserWarning)
 
-import transaction  # noqa: E402
 from pyramid.config import Configurator  # noqa: E402
 
 from . import timeutil  # noqa: E402
@@ -60,15 +59,10 @@ def make_config(settings):
 
 def ensure_root(registry):
     """Create the archive root in a fresh database (idempotent)."""
+    from . import db
     from .resources import get_root
-    db = registry._zodb_databases[""]
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            get_root(conn)
-    finally:
-        conn.close()
+    with db.transaction(registry) as conn:
+        get_root(conn)
 
 
 def main(global_config, **settings):

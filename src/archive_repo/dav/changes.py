@@ -37,9 +37,8 @@ import uuid
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-import transaction
 
-from .. import timeutil
+from .. import db, timeutil
 from . import summaries
 
 LOG_KEY = "archive_repo.dav.changes"
@@ -181,11 +180,5 @@ def on_record_modified(event):
 
 def startup_hook(registry):
     """Create (and backfill) the log when the app starts."""
-    db = registry._zodb_databases[""]
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            ensure_log(conn)
-    finally:
-        conn.close()
+    with db.transaction(registry) as conn:
+        ensure_log(conn)
