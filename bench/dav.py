@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from archive_repo.indexing import worker_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -107,7 +108,7 @@ def main():
         disk_tree(Path(tmp) / "disk", args.records, data)
         # the index worker indexes what was just loaded; measure the steady
         # state, not requests competing with that backlog for the GIL
-        assert env.registry.index_worker.wait_idle(1800), "index worker did not settle"
+        assert worker_of(env.registry).wait_idle(1800), "index worker did not settle"
         auth = env.auth("connector")
         with serving(env.app) as ours, serving(wsgidav_app(Path(tmp) / "disk")) as theirs:
             mine = measure(ours + "/dav", auth, "1/document.pdf", args.runs)

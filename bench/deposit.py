@@ -46,6 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from archive_repo.indexing import worker_of  # noqa: E402
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,10 +85,10 @@ def prefill(env, count, pdf_path):
             fd, path = tempfile.mkstemp(dir=tmpdir)
             os.close(fd)
             shutil.copyfile(pdf_path, path)
-            # notify: the catalog, the index outbox and the change feed grow
-            # with the tree, as they do in service
+            # the catalog, the index outbox, the change feed and the audit
+            # trail grow with the tree, as they do in service
             service.deposit(year, meta, Spooled(path, "0" * 64, 1, "x.pdf"), report,
-                            "bench", None, notify=env.registry.notify)
+                            None, None, registry=env.registry)
             year = root.agencies[H38]["2026"]
             done += 1
         tm.commit()
@@ -164,7 +165,7 @@ def run(stored, n):
     sample.write_bytes(pdfs[0])
     spent = timed_engine()
     results = {}
-    worker = env.registry.index_worker
+    worker = worker_of(env.registry)
     for label, size in (("small", max(stored // 10, 100)), ("large", stored)):
         current = env.testapp and _count(env)
         prefill(env, size - current, sample)

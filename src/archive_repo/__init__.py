@@ -17,6 +17,7 @@ from . import timeutil  # noqa: E402
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
+    "archive_repo.audit",
     "archive_repo.security",
     "archive_repo.workflow",
     "archive_repo.dav",
@@ -47,22 +48,20 @@ def make_config(settings):
     config.include("pyramid_retry")
     config.include("pyramid_tm")
     config.include("pyramid_zodbconn")
+    config.include(".settings")
+    config.include(".evolution")
     config.include(".retrying")
+    config.include(".http")
     for concern in CONCERNS:
         config.include(concern)
     config.add_jinja2_renderer(".jinja2")
     from .rules import policy_from_settings
-    config.registry.rule_policy = policy_from_settings(settings)
+    from .rules.model import IRulePolicy
+    from .settings import get_settings
+    config.registry.registerUtility(policy_from_settings(get_settings(config.registry)),
+                                    IRulePolicy)
     config.scan("archive_repo", ignore=["archive_repo.scripts"])
     return config
-
-
-def ensure_root(registry):
-    """Create the archive root in a fresh database (idempotent)."""
-    from . import db
-    from .resources import get_root
-    with db.transaction(registry) as conn:
-        get_root(conn)
 
 
 def main(global_config, **settings):
@@ -71,12 +70,18 @@ def main(global_config, **settings):
     (it applies what it queued itself, see ``archive_repo.indexing``)."""
     if global_config.get("archive_repo.console"):
         settings["archive_repo.index_worker"] = "false"
-    config = make_config(settings)
-    app = config.make_wsgi_app()
-    ensure_root(config.registry)
-    for hook in getattr(config.registry, "startup_hooks", []):
-        hook(config.registry)
-    return app
+    return start(make_config(settings))
 
 
-__all__ = ["main", "timeutil"]
+def start(config):
+    """The WSGI app of ``config``, its database evolved first."""
+    config.commit()                 # the evolve steps are registered actions
+    from . import evolution
+    # Data first reaches today's shape (or start-up stops); only then do the
+    # concerns' ApplicationCreated subscribers (catalog, change log, index
+    # worker) open it.
+    evolution.startup(config.registry)
+    return config.make_wsgi_app()
+
+
+__all__ = ["main", "make_config", "start", "timeutil"]

@@ -58,3 +58,14 @@ def reading(registry, name=RECORDS):
     with opened(database(registry, name)) as conn:
         conn.transaction_manager.begin()
         yield conn
+
+
+def jar_of(resource):
+    """The connection holding ``resource``: its own, or its nearest stored
+    ancestor's (a record added in this transaction has none until commit)."""
+    while resource is not None:
+        jar = getattr(resource, "_p_jar", None)
+        if jar is not None:
+            return jar
+        resource = getattr(resource, "__parent__", None)
+    raise RuntimeError("resource is not attached to the database")

@@ -1,25 +1,71 @@
-"""Events the domain fires; other concerns (indexing, audit, sync feed)
-subscribe to them instead of being called from the deposit code.
+"""Events the domain fires; other concerns subscribe to them instead of
+being called from the domain code.
 
-Subscribers run inside the request's transaction: what they write to ZODB
-commits or aborts with the change that caused it.
+**The operation fires its own event** (as Substance D's ``Folder.add``
+does): ``deposit``, ``accept``, ``refuse``, ``recall``, ``acknowledge``,
+``add_version``, ``revalidate_record``, ``import_message`` and
+``apply_status`` each end with :func:`fire`, given the registry explicitly —
+a view, a console command or a test that calls them cannot forget.  Who
+listens, in the transaction that made the change (so what they write commits
+or aborts with it):
+
+    indexing.subscribers  the catalog and the full-text outbox
+    dav.changes           the change feed and the listing summaries
+    audit.subscribers     the audit entry (one per thing a person or job did)
+
+Subscribers are independent of each other: none reads what another writes
+(deliveries, which the catalog indexes, are made by ``deposit`` itself).
+
+An operation run on behalf of a larger one (``accept`` under an edXML status
+03, ``add_version`` under an edXML import) is given ``because=Because(...)``:
+its event then carries the larger operation's audit action and detail, so
+the trail shows one entry per thing done, named as the person did it.
 """
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Because:
+    """The outer operation an inner one runs for (its audit name)."""
+    action: str
+    detail: dict = field(default_factory=dict)
 
 
 class RecordEvent:
-    """Base: something happened to ``record``; ``request`` may be None
-    (command-line jobs)."""
+    """Base: ``action`` (the audit action) was done to ``record`` by
+    ``actor`` (a TokenInfo, or None for a console job) with ``outcome``;
+    ``detail`` goes into the audit entry, ``info['what']`` names the kind of
+    change for the change feed.  ``request`` is None outside HTTP."""
 
-    def __init__(self, record, request=None, **info):
+    def __init__(self, record, request=None, action=None, actor=None, outcome="ok",
+                 detail=None, because=None, **info):
         self.record = record
         self.request = request
+        self.actor = actor
+        self.outcome = outcome
+        self.action = because.action if because is not None else action
+        self.detail = dict(detail or {})
+        if because is not None:
+            self.detail.update(because.detail)
         self.info = info
 
 
 class RecordAdded(RecordEvent):
-    """A new record (its first version) was deposited."""
+    """A new record (its first version) was deposited or imported."""
 
 
 class RecordModified(RecordEvent):
     """A record changed: new version, recall, delivery state, new report.
     ``info['what']`` says which."""
+
+
+class RecordActionNoted(RecordEvent):
+    """Something was done with a record that changed nothing stored — a
+    replayed message, a duplicate upload, an export: only the audit trail
+    hears of it."""
+
+
+def fire(registry, event):
+    """Announce ``event``; every domain operation ends with this."""
+    registry.notify(event)
+    return event

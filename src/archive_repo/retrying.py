@@ -17,8 +17,8 @@ import time
 
 from pyramid_retry import IBeforeRetry, is_last_attempt
 
-from .deposit.upload import upload_limit
-from .edxml import EDXML_TYPES, message_limit
+from .edxml import EDXML_TYPES
+from .settings import get_settings
 
 MAX_SLEEP = 0.5
 
@@ -27,10 +27,10 @@ def body_limit(request):
     """The size limit the view will hold this request's body to: an edXML
     message's, or the upload limit (multipart deposits and versions; it is
     also far above any JSON body the archive takes)."""
-    settings = request.registry.settings
+    settings = get_settings(request.registry)
     if (request.content_type or "") in EDXML_TYPES:
-        return message_limit(settings)
-    return upload_limit(settings)
+        return settings.message_limit
+    return settings.upload_limit
 
 
 def activate_hook(request):

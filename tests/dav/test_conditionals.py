@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
+from archive_repo.rules import rule_policy
 from tests.conftest import H38
 from tests.dav.conftest import dav
 
@@ -78,7 +79,7 @@ def revalidate_all(env):
     def commit():
         tm.commit()
         tm.begin()
-    revalidate(env.root(conn), env.registry.rule_policy, commit)
+    revalidate(env.root(conn), rule_policy(env.registry), commit, registry=env.registry)
     tm.commit()
     conn.close()
 

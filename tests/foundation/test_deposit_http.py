@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import H38, STTTT, SYT, default_metadata
 from tests.support.pdfs import make_pdf
+from archive_repo.indexing import worker_of  # noqa: E402
 
 
 # a letter only Vietnamese (of the languages an error could leak in) writes
@@ -77,7 +78,7 @@ def assert_refusal_audited(env, code, status, target=None):
 def settle(env):
     """Wait until the index worker has applied (and acknowledged, a commit
     to Data.fs) what the deposits queued, so Data.fs stays still after."""
-    assert env.registry.index_worker.wait_idle(60), "the index worker did not drain"
+    assert worker_of(env.registry).wait_idle(60), "the index worker did not drain"
 
 
 def assert_next_number(env, expected):

@@ -44,12 +44,11 @@ class RaisingApp:
     def __init__(self, tmp_path):
         from webtest import TestApp
 
-        from archive_repo import ensure_root, make_config
+        from archive_repo import make_config, start
         from archive_repo.resources import ArchiveRoot
         config = make_config(make_settings(tmp_path))
         config.add_view(raise_status, context=ArchiveRoot, name="raise")
-        app = config.make_wsgi_app()
-        ensure_root(config.registry)
+        app = start(config)
         self.registry = app.registry
         self.token = issue(self.registry, "archivist")
         self.testapp = TestApp(app)

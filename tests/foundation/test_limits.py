@@ -79,8 +79,8 @@ def test_a_huge_declared_length_is_refused_without_waiting_for_it(env):
 
 
 def test_an_edxml_message_over_its_limit_is_refused_unread(env):
-    from archive_repo.edxml import message_limit
-    limit = message_limit(env.settings)
+    from archive_repo.settings import parse_settings
+    limit = parse_settings(env.settings).message_limit
     body = b"<edXML>" + b"A" * limit + b"</edXML>"
     stream = CountingStream(body)
     res = post_stream(env, stream, len(body), "application/xml")

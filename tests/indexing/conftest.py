@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import H38, SYT, STTTT, build_env, close_env  # noqa: F401
+from archive_repo.indexing import worker_of  # noqa: E402
 
 __all__ = ["H38", "SYT", "STTTT", "build_env", "close_env", "settle", "search", "paths",
            "restarted"]
@@ -15,7 +16,7 @@ __all__ = ["H38", "SYT", "STTTT", "build_env", "close_env", "settle", "search", 
 def ienv(tmp_path):
     env = build_env(tmp_path)
     yield env
-    env.registry.index_worker.stop()
+    worker_of(env.registry).stop()
     close_env(env)
 
 
@@ -32,7 +33,7 @@ def restarted(tmp_path):
 
 
 def settle(env):
-    assert env.registry.index_worker.wait_idle(60), "index worker did not drain the outbox"
+    assert worker_of(env.registry).wait_idle(60), "index worker did not drain the outbox"
 
 
 def search(env, who="archivist", status=200, **params):

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from archive_repo.indexing import worker_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -20,7 +21,7 @@ from tests.support.pdfs import make_pdf  # noqa: E402
 
 def main(tmp):
     env = build_env(tmp)
-    worker = env.registry.index_worker
+    worker = worker_of(env.registry)
     worker.stop()
     worker.thread.join(10)
     assert not worker.thread.is_alive()

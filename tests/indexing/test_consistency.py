@@ -13,6 +13,7 @@ from archive_repo.events import RecordAdded
 from tests.support.pdfs import make_pdf
 
 from .conftest import H38, STTTT, paths, restarted, search, settle
+from archive_repo.indexing import fulltext_of, worker_of  # noqa: E402
 
 CHILD = Path(__file__).with_name("crash_child.py")
 CRASHED = "/%s/2026/42" % H38
@@ -73,7 +74,7 @@ def test_aborted_deposit_is_never_findable(ienv):
         assert catalog.contains("/%s/2026/10" % H38)
     finally:
         conn.close()
-    assert "/%s/2026/9" % H38 not in ienv.registry.fulltext.paths()
+    assert "/%s/2026/9" % H38 not in fulltext_of(ienv.registry).paths()
 
 
 def test_recall_reaches_catalog_and_full_text(ienv):
@@ -99,7 +100,7 @@ def test_recall_reaches_catalog_and_full_text(ienv):
 def test_applying_the_same_entries_twice_keeps_one_document(ienv):
     ienv.deposit(meta={"number": 4})
     settle(ienv)
-    worker = ienv.registry.index_worker
+    worker = worker_of(ienv.registry)
     conn = ienv.conn()
     try:
         from archive_repo.indexing.outbox import get_outbox
@@ -111,7 +112,7 @@ def test_applying_the_same_entries_twice_keeps_one_document(ienv):
         conn.close()
     settle(ienv)
     worker.drain()
-    assert ienv.registry.fulltext.doc_count() == 1
+    assert fulltext_of(ienv.registry).doc_count() == 1
     assert search(ienv, q="chuyen doi so")["total"] == 1
 
 
@@ -162,7 +163,7 @@ def test_only_changes_the_full_text_holds_are_queued_for_it(ienv):
     record = ienv.deposit(meta={"number": 6, "receivers": [STTTT]}).json
     path = record["url"].split("localhost", 1)[1]
     settle(ienv)
-    ienv.registry.index_worker.stop()              # what is queued stays visible
+    worker_of(ienv.registry).stop()              # what is queued stays visible
 
     def queued_and_states():
         conn = ienv.conn()

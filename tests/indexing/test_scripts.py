@@ -8,6 +8,7 @@ from pyramid.paster import bootstrap
 from archive_repo.scripts.main import CONSOLE
 
 from .conftest import H38, build_env, close_env, paths, restarted, search, settle
+from archive_repo.indexing import fulltext_of, worker_of  # noqa: E402
 
 INI = """[app:main]
 use = egg:archive_repo
@@ -24,7 +25,7 @@ def ini(tmp_path):
     for number in (1, 2, 3):
         env.deposit(meta={"number": number})
     settle(env)
-    env.registry.index_worker.stop()
+    worker_of(env.registry).stop()
     close_env(env)
     path = tmp_path / "app.ini"
     path.write_text(INI.format(var=tmp_path))
@@ -39,7 +40,7 @@ def _run(ini, module, *argv):
     args = parser.parse_args(list(argv))
     with bootstrap(ini, options=CONSOLE) as env:
         registry = env["registry"]
-        assert registry.index_worker.thread is None     # console jobs run no worker
+        assert worker_of(registry).thread is None     # console jobs run no worker
         status = mod.run(args, env)
     _close(registry)
     return status
@@ -60,7 +61,7 @@ def _damage(ini):
         tm.begin()
         get_catalog(env["root"]).unindex("/%s/2026/2" % H38)
         tm.commit()
-        registry.fulltext.apply([], ["/%s/2026/3" % H38])
+        fulltext_of(registry).apply([], ["/%s/2026/3" % H38])
     _close(registry)
 
 

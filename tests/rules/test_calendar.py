@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from archive_repo.rules.calendar import WorkingCalendar, calendar_for
-from archive_repo.rules.engine import DEFAULT_CALENDAR
+from archive_repo.settings import DEFAULT_CALENDAR
 from archive_repo.rules.model import RulePolicy
 
 

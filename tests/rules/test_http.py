@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import hashes
 
+from archive_repo.rules import rule_policy  # noqa: E402
 from archive_repo import timeutil
 from tests.conftest import H38, build_env, close_env
 from tests.support.pdfs import (append_page_incrementally, make_pdf,
                                 remove_page_incrementally)
 from tests.support.scans import make_scan_pdf
 from tests.support.signing import VN, add_signature_fields, sign, signed_document
+from archive_repo.indexing import worker_of  # noqa: E402
 
 YEAR = timeutil.now().year
 ORDINARY = "Về việc phê duyệt kế hoạch chuyển đổi số"
@@ -268,15 +270,15 @@ def test_missing_personal_signature_is_reference_only_with_reason(shared_env, pk
 
 # -- revalidation: reports beside the original, in the JSON and on the page ----------
 
-def _revalidate_in_process(env, notify, **options):
+def _revalidate_in_process(env, **options):
     import transaction
     from archive_repo.rules.revalidate import revalidate
     tm = transaction.TransactionManager()
     conn = env.registry._zodb_databases[""].open(transaction_manager=tm)
     try:
         tm.begin()
-        counts = revalidate(env.root(conn), env.registry.rule_policy, tm.commit,
-                            notify=notify, **options)
+        counts = revalidate(env.root(conn), rule_policy(env.registry), tm.commit,
+                            registry=env.registry, **options)
         tm.commit()
     finally:
         conn.close()
@@ -286,12 +288,12 @@ def _revalidate_in_process(env, notify, **options):
 def test_revalidation_reports_reach_the_json_and_the_page(signed_env, pki):
     from archive_repo.dav import changes
     url = _deposit(signed_env, signed_document(pki, org_time=_recent())).json["url"]
+    from archive_repo.events import RecordEvent
     events = []
-
-    def notify(event):          # the app's subscribers, and a note of what fired
-        events.append(event)
-        signed_env.registry.notify(event)
-    _revalidate_in_process(signed_env, notify)
+    # beside the app's subscribers, a note of what the operation fired
+    signed_env.registry.registerHandler(events.append, (RecordEvent,))
+    _revalidate_in_process(signed_env)
+    signed_env.registry.unregisterHandler(events.append, (RecordEvent,))
     assert [(e.record.path, e.info) for e in events] == [
         (url.replace("http://localhost", ""), {"what": "revalidation"})]
     conn = signed_env.conn()
@@ -319,7 +321,7 @@ def _hand_over(env, tmp_path):
     ini = tmp_path / "app.ini"
     ini.write_text("[app:main]\nuse = egg:archive_repo\n" + "".join(
         "%s = %s\n" % item for item in env.settings.items()), encoding="utf-8")
-    assert env.registry.index_worker.wait_idle()
+    assert worker_of(env.registry).wait_idle()
     close_env(env)
     return ini
 

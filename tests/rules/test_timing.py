@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from archive_repo.rules import evaluate, policy_from_settings, timing
-from archive_repo.rules.engine import DEFAULT_CALENDAR
+from archive_repo.settings import DEFAULT_CALENDAR
 from archive_repo.rules.model import Context, RulePolicy, SignatureFacts
 from tests.rules.conftest import by_code
 from tests.support.pdfs import make_pdf

@@ -307,9 +307,9 @@ def default_env(tmp_path):
 
 
 def test_at_the_default_limit_50_mb_of_header_text_is_refused(default_env):
-    from archive_repo.edxml import message_limit
+    from archive_repo.settings import parse_settings
     big = b"<edXML><Subject>" + b"A" * (50 << 20) + b"</Subject></edXML>"
-    assert len(big) < message_limit(default_env.settings)     # not refused for its size
+    assert len(big) < parse_settings(default_env.settings).message_limit     # not refused for its size
     err = error_code(post_xml(default_env, big, status=400), 400, "edxml_refused")
     assert "tiêu đề" in err["message"]
     assert stored_count(default_env) == 0
@@ -333,11 +333,12 @@ class EndlessAttachment:
 
 def test_at_the_default_limit_a_body_without_length_is_cut_off(tmp_path):
     import os
-    from archive_repo.edxml import message_limit
+    from archive_repo.settings import parse_settings
     from archive_repo.edxml.parse import CHUNK, read_stream
     from archive_repo.errors import TooLarge
-    limit = message_limit({})                     # what an unset setting gives
-    assert limit == message_limit({"archive_repo.max_upload_mb": "100"}) > 130 << 20
+    limit = parse_settings({}, complete=False).message_limit   # an unset setting
+    assert limit == parse_settings({"archive_repo.max_upload_mb": "100"},
+                                   complete=False).message_limit > 130 << 20
     stream = EndlessAttachment()
     with pytest.raises(TooLarge) as info:
         read_stream(stream, limit, str(tmp_path), 100 << 20)

@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import build_env, close_env
 from tests.support.pdfs import make_pdf
 from tests.workflow.conftest import H38, STTTT, clerk, record_path
+from archive_repo.indexing import fulltext_of, worker_of  # noqa: E402
 
 INI = """[app:main]
 use = egg:archive_repo
@@ -91,7 +92,7 @@ def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsy
 def indexed(ini):
     """(paths in the full-text index, records still queued)."""
     with opened(ini) as (_, registry):
-        return registry.fulltext.paths(), registry.index_worker.pending_paths()
+        return fulltext_of(registry).paths(), worker_of(registry).pending_paths()
 
 
 def test_a_bad_file_stops_with_its_name_and_keeps_what_came_before(env, tmp_path):

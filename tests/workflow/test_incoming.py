@@ -24,7 +24,8 @@ def accept_at(env, record, receiver, at):
             root = env.root(conn)
             clerk_info = lookup(root, env.tokens[clerk(receiver)])
             stored = root.agencies[H38][2026][record["number"]]
-            entry = actions.accept(root.agencies, dl.find(stored, receiver), clerk_info, at)
+            entry = actions.accept(root.agencies, dl.find(stored, receiver), clerk_info, at,
+                                   registry=env.registry)
             given = (entry.year, entry.number)
     finally:
         conn.close()

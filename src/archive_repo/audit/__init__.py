@@ -222,3 +222,9 @@ def _retryable(exc):
 
 def history(request, target):
     return get_log(audit_conn(request)).for_target(target)
+
+
+def includeme(config):
+    from ..events import RecordEvent
+    from .subscribers import on_record_event
+    config.add_subscriber(on_record_event, RecordEvent)

@@ -39,6 +39,8 @@ as password):
   ``feed_changed`` (start again from 0).  ``OPTIONS`` → ``GET, HEAD,
   OPTIONS``; other methods → 405.
 """
+from pyramid.events import ApplicationCreated
+
 from ..events import RecordAdded, RecordModified
 from . import changes
 
@@ -49,7 +51,4 @@ def includeme(config):
     config.add_route("dav", "/dav/*subpath")
     config.add_subscriber(changes.on_record_added, RecordAdded)
     config.add_subscriber(changes.on_record_modified, RecordModified)
-    hooks = getattr(config.registry, "startup_hooks", None)
-    if hooks is None:
-        hooks = config.registry.startup_hooks = []
-    hooks.append(changes.startup_hook)
+    config.add_subscriber(changes.on_application_created, ApplicationCreated)

@@ -61,10 +61,8 @@ class ChangeLog(Persistent):
     version number);
     ``latest``: record path → number of its newest entry;
     ``summaries``: what listings show of each record (summaries.py);
-    ``feed_id``: this log's identity (None on logs made before it existed,
-    until ``ensure_log`` gives them one)."""
-
-    feed_id = None
+    ``feed_id``: this log's identity (a new one whenever the log is made
+    anew or a backup is restored)."""
 
     def __init__(self):
         self.entries = LOBTree()
@@ -134,8 +132,6 @@ def ensure_log(conn):
     if log is None:
         log = conn.root()[LOG_KEY] = ChangeLog()
         backfill(log, conn)
-    elif log.feed_id is None:
-        log.feed_id = make_feed_id()
     return log
 
 
@@ -152,19 +148,9 @@ def backfill(log, conn):
         summaries.store(log.summaries, record, at)
 
 
-def _jar(resource):
-    """The connection of the nearest stored ancestor (a new record has none
-    of its own until commit)."""
-    while resource is not None:
-        if getattr(resource, "_p_jar", None) is not None:
-            return resource._p_jar
-        resource = getattr(resource, "__parent__", None)
-    raise RuntimeError("record is not attached to the database")
-
-
 def note(record, what):
     at = timeutil.now()
-    log = ensure_log(_jar(record))
+    log = ensure_log(db.jar_of(record))
     seq = log.append(record.path, what, at, record.current.number)
     summaries.store(log.summaries, record, max(at, record.current.deposited_at))
     return seq
@@ -178,7 +164,7 @@ def on_record_modified(event):
     note(event.record, event.info.get("what") or "modified")
 
 
-def startup_hook(registry):
+def on_application_created(event):
     """Create (and backfill) the log when the app starts."""
-    with db.transaction(registry) as conn:
+    with db.transaction(event.app.registry) as conn:
         ensure_log(conn)

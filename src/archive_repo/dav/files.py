@@ -80,7 +80,7 @@ def dump_json(data):
 
 
 def _metadata_json(node):
-    from ..views.serialize import record_json
+    from ..http.serialize import record_json
     return dump_json(record_json(node.site.request, node.record, with_history=False))
 
 

@@ -13,7 +13,7 @@ from pyramid_zodbconn import get_connection
 from .. import conditional, timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..resources import ArchiveRoot
-from ..views.errors import error_response
+from ..http.errors import error_response
 from ..views.record import send_version
 from . import propfind
 from .changes import MAX_LIMIT, ensure_log

@@ -6,12 +6,14 @@ refusal cheap and leaves nothing behind.
 2. metadata validated; the URL's year must be the year of issue;
 3. the file spooled (hashed on the way), checked by the rule engine; a
    REJECT failure refuses the deposit;
-4. a number chosen and the record added — in the request's transaction.
+4. a number chosen, the record added and sent to its receivers (its
+   deliveries are part of the deposit, not a reaction to it), and
+   ``RecordAdded`` fired — in the caller's transaction.
 
 Every refusal *raises*, so pyramid_tm aborts the transaction.
 """
 from ..errors import BadRequest, Rejected
-from ..events import RecordAdded
+from ..events import RecordAdded, fire
 from ..resources import Record, new_version
 from ..rules.engine import not_state_secret
 from . import metadata as md
@@ -60,18 +62,28 @@ def evaluate_file(spooled, meta, at, policy):
     return report
 
 
-def deposit(year, meta, spooled, report, actor, at, notify=None, request=None):
-    """Register the checked document under ``year``; return the Record."""
+def deposit(year, meta, spooled, report, actor, at, registry, request=None, deliver=True,
+            because=None):
+    """Register the checked document under ``year`` and send it to its
+    receivers (``deliver=False``: historical imports, delivered long ago
+    elsewhere); return the Record.  ``actor`` is the depositor's identity
+    (None: a console job)."""
+    from ..workflow.deliveries import actor_id, send
     agency = year.__parent__
     year = agency.ensure_year(year)
     number = choose_number(year, meta.get("number"))
-    record = Record(number, dict(meta, number=number), actor)
+    who = actor_id(actor)
+    record = Record(number, dict(meta, number=number), who)
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
-                          actor, report, at=at)
+                          who, report, at=at)
     version.store_file(spooled.path)
     year.add(number, record)
-    if notify is not None:
-        notify(RecordAdded(record, request))
+    if deliver:
+        send(record, record.deposited_at)
+    fire(registry, RecordAdded(
+        record, request, action="deposit", actor=actor, because=because,
+        detail={"number": number, "sha256": version.sha256,
+                "legal_status": record.legal_status}))
     return record
 
 

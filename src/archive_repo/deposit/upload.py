@@ -32,12 +32,6 @@ FIELD_LIMIT = 1 << 20
 BOUNDARY = re.compile(r"^[ -~]{0,199}[!-~]$")
 
 
-def upload_limit(settings):
-    """Bytes a deposit's request body may have: ``archive_repo.max_upload_mb``
-    (the whole multipart body, so the check needs only Content-Length)."""
-    return int(settings.get("archive_repo.max_upload_mb", 100)) << 20
-
-
 class Spooled:
     """A spooled upload: ``path``, ``sha256``, ``size``, ``filename``.
     Use as a context manager: the file is removed on exit unless a blob has

@@ -42,15 +42,11 @@ def validate_code(code):
     return normalised
 
 
-def default_directory_path(settings=None):
-    """The setting ``archive_repo.agency_directory``, else the project's
-    ``config/agencies.csv`` (the source checkout installed in development
-    mode, which is how ``make`` installs it)."""
-    configured = (settings or {}).get("archive_repo.agency_directory")
-    if configured:
-        return configured
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.normpath(os.path.join(here, "..", "..", "..", "config", "agencies.csv"))
+def default_directory_path():
+    """The directory shipped with the package (``archive_repo/data/agencies.csv``);
+    the setting ``archive_repo.agency_directory`` names another."""
+    from ..settings import DEFAULT_AGENCIES
+    return DEFAULT_AGENCIES
 
 
 def _date(text, line, field):

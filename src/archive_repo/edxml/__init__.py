@@ -28,12 +28,5 @@ class EdxmlBodyPredicate:
         return ((request.content_type or "") in EDXML_TYPES) == self.value
 
 
-def message_limit(settings):
-    """Bytes an edXML message may have: the upload limit, base64-inflated,
-    plus 1 MiB of header."""
-    upload = int(settings.get("archive_repo.max_upload_mb", 100)) << 20
-    return upload * 4 // 3 + (1 << 20)
-
-
 def includeme(config):
     config.add_view_predicate("edxml_body", EdxmlBodyPredicate)

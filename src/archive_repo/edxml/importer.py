@@ -13,12 +13,16 @@ multipart deposit (deposit.service: prepare → evaluate_file → deposit);
 An update/replace whose attachment has the sha256 of one of the record's
 versions is a replay (the axis delivers at least once): it answers that
 version and adds nothing (``ctx.duplicate``).
+
+The operation it performs fires its event with ``because=import_edxml``: one
+audit entry per message, named as the import.
 """
 import json
 
 from ..deposit import service
 from ..deposit.upload import Spooled, safe_filename
 from ..errors import ArchiveError, BadRequest
+from ..events import Because
 from ..workflow import recall as rc
 from ..workflow import versions as vs
 from .parse import Node
@@ -104,14 +108,15 @@ class ImportContext:
     version = None
     duplicate = False
 
-    def __init__(self, year, actor, at, policy, notify=None, request=None, limit=None,
-                 tmpdir=None):
+    def __init__(self, year, actor, at, policy, registry, request=None, limit=None,
+                 tmpdir=None, deliver=True, detail=None):
         self.year, self.actor, self.at, self.policy = year, actor, at, policy
-        self.notify, self.request, self.limit, self.tmpdir = notify, request, limit, tmpdir
+        self.registry, self.request, self.limit, self.tmpdir = registry, request, limit, tmpdir
+        self.deliver = deliver
+        self.detail = dict(detail or {})     # more for the audit entry (the CLI: file)
 
-    @property
-    def actor_id(self):
-        return getattr(self.actor, "token_id", None) or "import"
+    def because(self, business, **detail):
+        return Because("import_edxml", dict(self.detail, business=business, **detail))
 
 
 def import_message(message, ctx, known_agency):
@@ -140,8 +145,9 @@ def _new(message, ctx, known_agency, business, reason):
     meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
     spooled = _spooled(message, ctx)
     report = service.evaluate_file(spooled, meta, ctx.at, ctx.policy)
-    record = service.deposit(ctx.year, meta, spooled, report, ctx.actor_id, ctx.at,
-                             notify=ctx.notify, request=ctx.request)
+    record = service.deposit(ctx.year, meta, spooled, report, ctx.actor, ctx.at,
+                             registry=ctx.registry, request=ctx.request, deliver=ctx.deliver,
+                             because=ctx.because(business, version=1))
     ctx.version = record.current
     return record
 
@@ -162,18 +168,17 @@ def _version(message, ctx, known_agency, business, reason):
     record = _existing(message, ctx)
     vs.check_allowed(record, ctx.actor)
     spooled = _spooled(message, ctx)
-    ctx.version = vs.same_bytes(record, spooled.sha256)
-    if ctx.version is not None:
-        ctx.duplicate = True
-        return record
-    report = service.evaluate_file(spooled, record.metadata, ctx.at, ctx.policy)
-    ctx.version = vs.add_version(record, business, spooled, report, ctx.actor_id, ctx.at)
+    ctx.version, ctx.duplicate = vs.add_version(
+        record, business, spooled, ctx.actor, ctx.at, ctx.policy, registry=ctx.registry,
+        request=ctx.request, because=ctx.because(business))
     return record
 
 
 def _revoke(message, ctx, known_agency, business, reason):
     record = _existing(message, ctx)
-    rc.recall(record, ctx.actor, reason, ctx.at)
+    rc.recall(record, ctx.actor, reason, ctx.at, registry=ctx.registry, request=ctx.request,
+              because=ctx.because(business, version=record.current.number,
+                                  sha256=record.current.sha256))
     return record
 
 

@@ -22,6 +22,7 @@ then 03 or the receiver's latest 04–06, 02, 13, 15.
 from lxml import etree
 
 from ..errors import ArchiveError, BadRequest, Conflict
+from ..events import Because, RecordActionNoted, RecordModified, fire
 from ..workflow import actions, recall as rc
 from ..workflow import deliveries as dl
 from .schema import NSMAP, document_id, edxml_date, edxml_timestamp, q
@@ -118,9 +119,11 @@ def read_status(message):
     return found
 
 
-def apply_status(status, delivery, agencies, actor, at):
+def apply_status(status, delivery, agencies, actor, at, *, registry, request=None):
     """Perform what ``status`` reports on ``delivery``; return ``(action,
-    changed)`` — ``changed`` is False for a replay that changed nothing."""
+    changed)`` — ``changed`` is False for a replay that changed nothing
+    (audited as ``no_op``).  The operation performed fires its event as
+    ``status_edxml``."""
     label, action, side = CODES[status["code"]]
     expected = delivery.sender if side == "sender" else delivery.receiver
     if not dl.is_clerk_of(actor, expected):
@@ -129,38 +132,61 @@ def apply_status(status, delivery, agencies, actor, at):
     if status["from"] != expected:
         raise BadRequest("edxml_wrong_sender", "Trạng thái %s phải do cơ quan %s gửi, không phải %s."
                          % (status["code"], expected, status["from"]))
-    changed = ACTIONS[action](status, delivery, agencies, actor, at)
-    return action, changed is not False
+    detail = {"code": status["code"], "receiver": delivery.receiver}
+    step = Step(agencies, actor, at, registry, request,
+                Because("status_edxml", dict(detail, performed=action)))
+    changed = ACTIONS[action](status, delivery, step) is not False
+    if not changed:
+        fire(registry, RecordActionNoted(delivery.record, request, action="status_edxml",
+                                         actor=actor, outcome="no_op",
+                                         detail=dict(detail, performed=None)))
+    return action, changed
 
 
-def _report(status, delivery, agencies, actor, at):
-    dl.report(delivery, CODES[status["code"]][1], status["code"], actor, at)
+class Step:
+    """What every status action needs besides the status and the delivery."""
+
+    def __init__(self, agencies, actor, at, registry, request, because):
+        self.agencies, self.actor, self.at = agencies, actor, at
+        self.registry, self.request, self.because = registry, request, because
+
+    @property
+    def events(self):
+        return {"registry": self.registry, "request": self.request, "because": self.because}
 
 
-def _accept(status, delivery, agencies, actor, at):
-    actions.accept(agencies, delivery, actor, at, status["staff"])
+def _report(status, delivery, step):
+    dl.report(delivery, CODES[status["code"]][1], status["code"], step.actor, step.at)
+    fire(step.registry, RecordModified(delivery.record, step.request, actor=step.actor,
+                                       because=step.because, what="delivery"))
 
 
-def _refuse(status, delivery, agencies, actor, at):
-    actions.refuse(delivery, actor, at, "other", status["description"])
+def _accept(status, delivery, step):
+    actions.accept(step.agencies, delivery, step.actor, step.at, status["staff"], **step.events)
+
+
+def _refuse(status, delivery, step):
+    actions.refuse(delivery, step.actor, step.at, "other", status["description"],
+                   **step.events)
 
 
 ASKED = ("recall_requested", "recalled")
 
 
-def _request_recall(status, delivery, agencies, actor, at):
+def _request_recall(status, delivery, step):
     record = delivery.record
     if record.recall is not None and delivery.state in ASKED:
         return False            # the recall already reached this delivery
-    dl.check(delivery, "request_recall", actor)
-    rc.recall(record, actor, status["description"], at)
+    dl.check(delivery, "request_recall", step.actor)
+    rc.recall(record, step.actor, status["description"], step.at, **step.events)
 
 
-def _acknowledge(status, delivery, agencies, actor, at):
-    rc.acknowledge(delivery, agencies[delivery.receiver], actor, at)
+def _acknowledge(status, delivery, step):
+    rc.acknowledge(delivery, step.agencies[delivery.receiver], step.actor, step.at,
+                   **step.events)
 
 
-def _refuse_recall(status, delivery, agencies, actor, at):
+def _refuse_recall(status, delivery, step):
     raise Conflict("recall_refusal_not_allowed",
                    "Bên nhận không được từ chối thu hồi: văn thư Bên nhận phải hủy văn bản bị "
                    "thu hồi (Điều 7, khoản 3).")

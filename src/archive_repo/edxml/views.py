@@ -5,14 +5,14 @@ from pyramid.view import view_config
 from webob.static import FileIter
 
 from .. import audit, timeutil
+from ..rules import rule_policy
+from ..settings import get_settings
 from ..errors import ArchiveError, BadRequest, TooLarge
-from ..events import RecordModified
 from ..resources import Record, Year
-from ..views import url_of
-from ..views.containers import blob_tmpdir
-from ..views.serialize import record_json, version_json
+from ..http import url_of
+from ..http.body import blob_tmpdir
+from ..http.serialize import record_json, version_json
 from ..workflow.deliveries import Delivery
-from . import message_limit
 from .build import business_of, write_message
 from .importer import ImportContext, import_message
 from .parse import read_stream
@@ -62,12 +62,12 @@ def export_view(request):
 
 
 def _read(request):
-    limit = message_limit(request.registry.settings)
+    limit = get_settings(request.registry).message_limit
     length = request.content_length
     if length is not None and length > limit:
         raise TooLarge("too_large", "Thông điệp edXML vượt quá giới hạn %d MB." % (limit >> 20),
                        [{"limit_bytes": limit, "content_length": length}])
-    upload = int(request.registry.settings.get("archive_repo.max_upload_mb", 100)) << 20
+    upload = get_settings(request.registry).upload_limit
     return read_stream(request.body_file, limit, blob_tmpdir(request), upload)
 
 
@@ -76,22 +76,13 @@ def _read(request):
 def import_view(request):
     year = request.context
     root = request.root
-    upload = int(request.registry.settings.get("archive_repo.max_upload_mb", 100)) << 20
-    ctx = ImportContext(year, request.identity, timeutil.now(), request.registry.rule_policy,
-                        notify=request.registry.notify, request=request, limit=upload,
+    upload = get_settings(request.registry).upload_limit
+    ctx = ImportContext(year, request.identity, timeutil.now(), rule_policy(request.registry),
+                        request.registry, request=request, limit=upload,
                         tmpdir=blob_tmpdir(request))
     with _read(request) as message:
         business, record = import_message(message, ctx, lambda code: code in root.agencies)
     version = ctx.version or record.current
-    if ctx.duplicate:
-        # a replayed update/replace: the bytes are already version N
-        audit.record(request, "import_edxml", record.path, outcome="duplicate",
-                     business=business, version=version.number, sha256=version.sha256)
-    else:
-        if business != "new":
-            request.registry.notify(RecordModified(record, request, what=business))
-        audit.record(request, "import_edxml", record.path, business=business,
-                     version=version.number, sha256=version.sha256)
     request.response.status_int = 201 if business == "new" else 200
     request.response.headers["Location"] = url_of(request, record.path)
     return dict(record_json(request, record), duplicate=ctx.duplicate,
@@ -115,14 +106,7 @@ def status_import_view(request):
         status = read_status(message)
     _check_response_for(status, delivery)
     action, changed = apply_status(status, delivery, request.root.agencies, request.identity,
-                                   timeutil.now())
-    if changed:
-        audit.record(request, "status_edxml", delivery.record.path, code=status["code"],
-                     receiver=delivery.receiver, performed=action)
-        request.registry.notify(RecordModified(delivery.record, request, what="delivery"))
-    else:
-        audit.record(request, "status_edxml", delivery.record.path, outcome="no_op",
-                     code=status["code"], receiver=delivery.receiver, performed=None)
+                                   timeutil.now(), registry=request.registry, request=request)
     from ..workflow.views import delivery_json
     return dict(delivery_json(request, delivery), status_code=status["code"],
                 changed=changed)

@@ -26,10 +26,12 @@ by another process.
 """
 import logging
 
-import transaction
-from pyramid.settings import asbool
+from pyramid.events import ApplicationCreated
+from zope.interface import Interface
 
+from .. import db
 from ..events import RecordAdded, RecordModified
+from ..settings import get_settings
 from .catalog import RecordCatalog, get_catalog, outdated
 from .fulltext import FullText
 from .outbox import get_outbox
@@ -39,12 +41,26 @@ from .worker import IndexWorker
 log = logging.getLogger(__name__)
 
 
+class IFullText(Interface):
+    """Marker for the app's FullText (the Whoosh index folder)."""
+
+
+class IIndexWorker(Interface):
+    """Marker for the app's IndexWorker."""
+
+
+def fulltext_of(registry):
+    return registry.getUtility(IFullText)
+
+
+def worker_of(registry):
+    """The IndexWorker (None before the app has started)."""
+    return registry.queryUtility(IIndexWorker)
+
+
 def includeme(config):
-    settings = config.registry.settings
-    directory = settings.get("archive_repo.index_dir")
-    if not directory:
-        raise ValueError("archive_repo.index_dir is required (the full-text index folder)")
-    config.registry.fulltext = FullText(directory)
+    config.registry.registerUtility(FullText(get_settings(config.registry).index_dir),
+                                    IFullText)
     from .subscribers import on_record_changed
     config.add_subscriber(on_record_changed, RecordAdded)
     config.add_subscriber(on_record_changed, RecordModified)
@@ -52,10 +68,7 @@ def includeme(config):
     from .views import search_view
     config.add_view(search_view, context=ArchiveRoot, name="search",
                     request_method="GET", permission="search")
-    hooks = getattr(config.registry, "startup_hooks", None)
-    if hooks is None:
-        hooks = config.registry.startup_hooks = []
-    hooks.append(startup_hook)
+    config.add_subscriber(on_application_created, ApplicationCreated)
 
 
 # Start-up applies this much queued work before the app serves (what a crash
@@ -64,18 +77,23 @@ def includeme(config):
 STARTUP_DRAIN_MAX = 500
 
 
-def startup_hook(registry):
+def on_application_created(event):
+    startup(event.app.registry)
+
+
+def startup(registry):
     """Create the catalog and queues on first start and catch up on records
     the catalog has never seen.  Serving (``archive_repo.index_worker``, on
     unless a console job or a read-only app server), also apply what a crash
     left in the outbox before the first request — a restarted server answers
     searches with every committed record — and start the worker thread."""
     from ..resources import get_root
-    db = registry._zodb_databases[""]
-    prepare(db, registry.fulltext)
-    worker = registry.index_worker = IndexWorker(db, registry.fulltext, get_root)
+    fulltext = fulltext_of(registry)
+    prepare(registry, fulltext)
+    worker = IndexWorker(db.database(registry), fulltext, get_root)
+    registry.registerUtility(worker, IIndexWorker)
     worker.stop_before_close()
-    if not asbool(registry.settings.get("archive_repo.index_worker", True)):
+    if not get_settings(registry).index_worker:
         return
     if worker.pending_paths() <= STARTUP_DRAIN_MAX:
         worker.drain()
@@ -88,25 +106,20 @@ def startup_hook(registry):
 def apply_pending(registry, progress=None):
     """Apply the outbox in this process (console jobs, which run no worker
     thread); ``progress(n)`` after each batch.  Returns the paths applied."""
-    return registry.index_worker.drain(progress=progress)
+    return worker_of(registry).drain(progress=progress)
 
 
-def prepare(db, fulltext):
+def prepare(registry, fulltext):
     from ..resources import get_root
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            root = get_root(conn)
-            if outdated(root):              # none yet, or of an older layout
-                from .rebuild import catalog_all
-                root.catalog = RecordCatalog()
-                catalog_all(root, root.catalog)
-            catalog, outbox = get_catalog(root), get_outbox(root)
-            get_text_store(root)
-            if fulltext.doc_count() == 0 and len(catalog):
-                batch = outbox.new_batch()      # the full-text folder was lost
-                for path in catalog.paths():
-                    batch.add(path)
-    finally:
-        conn.close()
+    with db.transaction(registry) as conn:
+        root = get_root(conn)
+        if outdated(root):              # none yet, or of an older layout
+            from .rebuild import catalog_all
+            root.catalog = RecordCatalog()
+            catalog_all(root, root.catalog)
+        catalog, outbox = get_catalog(root), get_outbox(root)
+        get_text_store(root)
+        if fulltext.doc_count() == 0 and len(catalog):
+            batch = outbox.new_batch()      # the full-text folder was lost
+            for path in catalog.paths():
+                batch.add(path)

@@ -99,8 +99,6 @@ def reads_everything(principals):
 class RecordCatalog(Persistent):
     """The catalog plus the docid ↔ path map."""
 
-    layout = 1          # catalogs made before the layout was recorded
-
     def __init__(self):
         self.catalog = Catalog()
         for name in FIELDS:
@@ -230,6 +228,5 @@ def get_catalog(root):
 
 
 def outdated(root):
-    """Whether ``root`` has no catalog, or one of another layout."""
-    catalog = getattr(root, "catalog", None)
-    return catalog is None or catalog.layout != LAYOUT
+    """Whether ``root`` has no catalog yet (older layouts: evolve steps)."""
+    return getattr(root, "catalog", None) is None

@@ -48,8 +48,6 @@ class Outbox(Persistent):
     """Batches of paths whose full-text document must be (re)written, and
     ``digests``: path → digest of what was last queued for it."""
 
-    digests = None          # outboxes made before digests existed
-
     def __init__(self):
         self.batches = OOBTree()
         self.batches[SENTINEL] = None
@@ -58,8 +56,6 @@ class Outbox(Persistent):
     def changed(self, path, digest):
         """Whether ``digest`` differs from the one last queued for
         ``path`` (and remember it)."""
-        if self.digests is None:
-            self.digests = OOBTree()
         if self.digests.get(path) == digest:
             return False
         self.digests[path] = digest

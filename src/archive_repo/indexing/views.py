@@ -14,17 +14,18 @@ from pyramid.renderers import render_to_response
 
 from ..doctypes import DOCTYPES
 from ..errors import BadRequest
-from ..views import wants_json
+from ..http import wants_json
 from .catalog import get_catalog
 from .listing import principals_of, recalled_choice
 from .search import FILTERS, SORTS, run_search
+from . import fulltext_of
 
 PAGE_SIZE = 20
 
 
 def search_view(request):
     params = parse_params(request.params)
-    found = run_search(request.registry.fulltext, get_catalog(request.root),
+    found = run_search(fulltext_of(request.registry), get_catalog(request.root),
                        principals_of(request), params["q"], params["filters"],
                        params["sort"], params["page"], params["size"])
     for result in found["results"]:

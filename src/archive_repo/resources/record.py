@@ -34,15 +34,15 @@ class Version(Persistent):
 
     # The deposit report is evidence that never changes, so it is kept as one
     # JSON text: as a pickled tree of dicts it cost some 650 pickle ops of
-    # a deposit's commit (bench/deposit.py).  Versions stored before keep a
-    # dict under ``report`` in their state, read as it is.
+    # a deposit's commit (bench/deposit.py).  (Dicts stored before: the
+    # evolve step ``2026-12-version-reports-json``.)
     @property
     def report(self):
         cached = self._v_report
         if cached is None:
             self._p_activate()
             text = self.__dict__.get("_report")
-            cached = json.loads(text) if text is not None else self.__dict__.get("report")
+            cached = json.loads(text) if text is not None else None
             self._v_report = cached
         return cached
 
@@ -50,7 +50,7 @@ class Version(Persistent):
     def report(self, value):
         self._report = None if value is None else json.dumps(value, ensure_ascii=False,
                                                               sort_keys=True)
-        self.__dict__.pop("report", None)
+        self.__dict__.pop("report", None)       # the evolve step's old dict
         self._v_report = None
 
     _v_report = None

@@ -1,5 +1,6 @@
 """The root of the tree: agencies by code, plus the token registry."""
 from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
 from persistent import Persistent
 from pyramid.authorization import ALL_PERMISSIONS, Allow
 
@@ -24,7 +25,7 @@ class ArchiveRoot(Persistent):
         self.agencies = Agencies()
         self.agencies.__parent__ = self
         self.tokens = OOBTree()
-        self.evolved = 0
+        self.evolved = PersistentMapping()      # evolve step name → when
 
     def __getitem__(self, name):
         return self.agencies[name]

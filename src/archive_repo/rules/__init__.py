@@ -2,4 +2,4 @@
 and decides its legal status.  See :mod:`archive_repo.rules.model` for the
 vocabulary and :mod:`archive_repo.rules.engine` for the order of the rules.
 """
-from .engine import evaluate, policy_from_settings  # noqa: F401
+from .engine import evaluate, policy_from_settings, rule_policy  # noqa: F401

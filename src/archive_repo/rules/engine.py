@@ -16,7 +16,7 @@ from .. import timeutil
 from ..doctypes import SECRET_LEVELS
 from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
                timing, trust, urgency)
-from .model import REJECT, STATUS, Check, Context, RulePolicy, where
+from .model import REJECT, STATUS, Check, Context, IRulePolicy, RulePolicy, where
 
 log = logging.getLogger(__name__)
 ENGINE_VERSION = "1.2"
@@ -28,26 +28,31 @@ RULE_TABLES = [
     scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
 ]
 SECRETS = {paper_copy.fold(level): level for level in SECRET_LEVELS}
-DEFAULT_CALENDAR = os.path.normpath(os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "config", "working-days.json"))
 # A PDF ends with %%EOF; readers tolerate trailing bytes, the spec's
 # implementation notes say within the last 1024.
 EOF_WINDOW = 1024
 
 
 def policy_from_settings(settings):
-    get = settings.get
-    calendar = get("archive_repo.calendar") or (
-        DEFAULT_CALENDAR if os.path.exists(DEFAULT_CALENDAR) else None)
+    """The RulePolicy of a validated Settings object (or of a raw ``.ini``
+    mapping, validated here: the engine used on its own, in tests and benches)."""
+    from ..settings import Settings, parse_settings
+    if not isinstance(settings, Settings):
+        settings = parse_settings(settings, complete=False)
     return RulePolicy(
-        trust_roots_dir=get("archive_repo.trust_roots"),
-        crl_dir=get("archive_repo.crl_dir"),
-        revocation_mode=get("archive_repo.revocation_mode", "soft-fail"),
-        classification_rules=get("archive_repo.signature_roles") or None,
-        calendar_file=calendar,
-        appearance_tolerance=float(get("archive_repo.appearance_tolerance", 0.15)),
-        min_scan_dpi=int(get("archive_repo.min_scan_dpi", 200)),
+        trust_roots_dir=settings.trust_roots,
+        crl_dir=settings.crl_dir,
+        revocation_mode=settings.revocation_mode,
+        classification_rules=settings.signature_roles,
+        calendar_file=settings.calendar,
+        appearance_tolerance=settings.appearance_tolerance,
+        min_scan_dpi=settings.min_scan_dpi,
     )
+
+
+def rule_policy(registry):
+    """The app's RulePolicy (built once from its settings at start-up)."""
+    return registry.getUtility(IRulePolicy)
 
 
 # -- the guards that stop before the rules ---------------------------------------
@@ -207,4 +212,4 @@ def evaluate(path, metadata, deposited_at, policy):
     return report(ctx, checks, made_at)
 
 
-__all__ = ["evaluate", "policy_from_settings", "ENGINE_VERSION", "RulePolicy"]
+__all__ = ["evaluate", "policy_from_settings", "rule_policy", "ENGINE_VERSION", "RulePolicy"]

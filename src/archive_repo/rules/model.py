@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Optional
 
+from zope.interface import Interface
+
 REJECT = "reject"
 STATUS = "status"
 FLAG = "flag"
@@ -119,6 +121,10 @@ class SignatureFacts:
         # not dataclasses.asdict: it deep-copies every value first, which cost
         # more than validating the signature (bench/rules.py)
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+class IRulePolicy(Interface):
+    """Marker for the app's RulePolicy utility."""
 
 
 @dataclass

@@ -9,17 +9,17 @@ A run has an id stored in the root (``job_state``); ``--resume`` skips the
 versions that already carry a report of the last unfinished run, so a job
 interrupted after hours restarts where it stopped.
 
-Each record that gains a report is announced with
-``RecordModified(record, None, what="revalidation")`` through the ``notify``
-callable the caller passes (the console job passes ``registry.notify``), so
-the WebDAV change feed and the indexes learn of it in the same transaction.
+Each record that gains a report fires ``RecordModified(what="revalidation",
+action="revalidate")`` itself (``revalidate_record``, given the registry),
+so the change feed, the indexes and the audit trail learn of it in the same
+transaction.
 """
 import uuid
 
 from persistent.mapping import PersistentMapping
 
 from .. import timeutil
-from ..events import RecordModified
+from ..events import RecordModified, fire
 from . import evaluate
 
 JOB = "revalidate"
@@ -63,30 +63,33 @@ def revalidate_version(record, version, policy, run_id):
     return report
 
 
-def revalidate_record(record, policy, run_id):
+def revalidate_record(record, policy, run_id, registry=None, actor=None):
     """New reports for the versions of ``record`` not yet done in this run;
-    returns them (empty: nothing changed)."""
-    return [revalidate_version(record, version, policy, run_id)
+    returns them (empty: nothing changed).  ``registry`` None: a dry run,
+    nothing kept and nothing announced."""
+    made = [revalidate_version(record, version, policy, run_id)
             for version in record.versions
             if not any(r.get("run_id") == run_id for r in version.reports)]
+    if made and registry is not None:
+        fire(registry, RecordModified(
+            record, None, action="revalidate", actor=actor, what="revalidation",
+            detail={"run_id": run_id, "legal_status": [r["legal_status"] for r in made]}))
+    return made
 
 
 def revalidate(root, policy, commit, agency=None, year=None, resume=False,
-               every=50, dry_run=False, progress=None, notify=None):
+               every=50, dry_run=False, progress=None, registry=None):
     """Revalidate every version of the selected records; ``commit()`` is
-    called every ``every`` records, ``notify(event)`` for each record that
-    gained a report (not in a dry run: nothing is kept, nothing changed).
-    Returns counts by legal status."""
+    called every ``every`` records (not in a dry run: nothing is kept,
+    nothing changed).  Returns counts by legal status."""
     run_id = start_run(root, resume)
     commit()
     counts = {"equivalent_to_paper": 0, "reference_only": 0, "skipped": 0}
     for i, record in enumerate(select_records(root, agency, year), 1):
-        made = revalidate_record(record, policy, run_id)
+        made = revalidate_record(record, policy, run_id, None if dry_run else registry)
         counts["skipped"] += len(record.versions) - len(made)
         for report in made:
             counts[report["legal_status"]] = counts.get(report["legal_status"], 0) + 1
-        if made and notify is not None and not dry_run:
-            notify(RecordModified(record, None, what="revalidation"))
         if progress:
             progress(record)
         if i % every == 0 and not dry_run:

@@ -7,6 +7,7 @@ with ``archive-repo reindex`` as the remedy.
 """
 import sys
 
+from ..indexing import fulltext_of
 from ..indexing.catalog import get_catalog, values
 from ..indexing.rebuild import count_records, differences, iter_records
 from .progress import Progress
@@ -26,7 +27,7 @@ def add_arguments(parser):
 
 
 def run(args, env):
-    root, fulltext, tm = env["root"], env["registry"].fulltext, env["request"].tm
+    root, fulltext, tm = env["root"], fulltext_of(env["registry"]), env["request"].tm
     tm.begin()                  # read-only: aborted below
     try:
         diff = differences(root, fulltext)

@@ -14,15 +14,16 @@ import os
 
 import transaction
 
-from .. import audit, timeutil
-from ..edxml import message_limit
+from .. import timeutil
+from ..rules import rule_policy
+from ..settings import get_settings
 from ..edxml.importer import ImportContext, import_message, metadata_of
 from ..edxml.parse import read_stream
 from ..errors import ArchiveError
-from ..events import RecordAdded, RecordModified
 from ..indexing import apply_pending
 from ..resources import get_root
 from .progress import Progress
+from ..indexing import worker_of
 
 
 def add_arguments(parser):
@@ -59,7 +60,7 @@ def index_imported(registry):
     """Make the imported records searchable now: a console job runs no
     index worker, and leaving thousands of records to the server's
     start-up would leave search incomplete for a long while."""
-    queued = registry.index_worker.pending_paths()
+    queued = worker_of(registry).pending_paths()
     if queued:
         bar = Progress(queued, "Lập chỉ mục")
         apply_pending(registry, bar.step)
@@ -67,12 +68,12 @@ def index_imported(registry):
 
 
 def _one(path, conn, tm, registry, args):
-    settings = registry.settings
-    upload = int(settings.get("archive_repo.max_upload_mb", 100)) << 20
+    settings = get_settings(registry)
+    upload = settings.upload_limit
     tmpdir = conn.db().storage.temporaryDirectory()
     try:
         with open(path, "rb") as stream, tm:
-            with read_stream(stream, message_limit(settings), tmpdir, upload) as message:
+            with read_stream(stream, settings.message_limit, tmpdir, upload) as message:
                 return _apply(message, conn, tm, registry, args, (upload, tmpdir), path)
     except ArchiveError as exc:
         raise ArchiveError(exc.code, "%s: %s" % (os.path.basename(path), exc.message),
@@ -92,18 +93,10 @@ def _apply(message, conn, tm, registry, args, limits, path):
         raise ArchiveError("invalid_metadata", "thiếu hoặc sai ngày ban hành (PromulgationDate)")
     if args.skip_existing and _already(year, meta, message):
         return "skipped"
-    ctx = ImportContext(year, None, timeutil.now(), registry.rule_policy,
-                        notify=_notifier(registry, args.deliver), limit=upload, tmpdir=tmpdir)
-    business, record = import_message(message, ctx, lambda code: code in root.agencies)
-    version = ctx.version or record.current
-    if business != "new" and not ctx.duplicate:
-        registry.notify(RecordModified(record, None, what=business))
-    entry = audit.make_entry(None, "import_edxml", record.path,
-                             "duplicate" if ctx.duplicate else "ok", business=business,
-                             file=os.path.basename(path), version=version.number,
-                             sha256=version.sha256)
-    tm.get().addAfterCommitHook(
-        lambda ok: ok and audit.write_standalone(registry, entry))
+    ctx = ImportContext(year, None, timeutil.now(), rule_policy(registry), registry,
+                        limit=upload, tmpdir=tmpdir, deliver=args.deliver,
+                        detail={"file": os.path.basename(path)})
+    import_message(message, ctx, lambda code: code in root.agencies)
     # a replayed update/replace: its bytes are already a version, nothing added
     return "skipped" if ctx.duplicate else "imported"
 
@@ -113,11 +106,3 @@ def _already(year, meta, message):
     attachments = message.attachments()
     return (record is not None and attachments
             and any(v.sha256 == attachments[0].sha256 for v in record.versions))
-
-
-def _notifier(registry, deliver):
-    def notify(event):
-        if isinstance(event, RecordAdded):
-            event.info["deliver"] = deliver
-        registry.notify(event)
-    return notify

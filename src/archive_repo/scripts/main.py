@@ -19,6 +19,7 @@ COMMANDS = {
     "reindex": ("archive_repo.scripts.reindex", "lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu"),
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
+    "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}

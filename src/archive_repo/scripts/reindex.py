@@ -19,6 +19,7 @@ from ..indexing.outbox import get_outbox
 from ..indexing.rebuild import count_records, differences, iter_records
 from ..indexing.text import get_text_store
 from .progress import Progress
+from ..indexing import fulltext_of
 
 
 def add_arguments(parser):
@@ -38,7 +39,7 @@ def run(args, env):
     worker = getattr(registry, "index_worker", None)
     if worker is not None:
         worker.stop()           # this job is the only writer while it runs
-    fulltext = registry.fulltext
+    fulltext = fulltext_of(registry)
     if args.every < 1:
         raise ValueError("--every phải ≥ 1")
     tm.begin()

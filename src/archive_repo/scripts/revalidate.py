@@ -1,4 +1,5 @@
 """``archive-repo revalidate [--agency CODE] [--year YYYY] [--resume] [--dry-run]``."""
+from ..rules import rule_policy
 from ..rules.revalidate import revalidate, select_records
 from .progress import Progress
 
@@ -14,7 +15,7 @@ def add_arguments(parser):
 
 def run(args, env):
     root, tm = env["root"], env["request"].tm
-    policy = env["registry"].rule_policy
+    policy = rule_policy(env["registry"])
     total = sum(1 for _ in select_records(root, args.agency, args.year))
     bar = Progress(total, "Kiểm tra lại")
     tm.begin()
@@ -25,10 +26,9 @@ def run(args, env):
         tm.commit()
         tm.begin()
 
-    # registry.notify: the change feed and the indexes hear of each new report
     counts = revalidate(root, policy, commit, args.agency, args.year, args.resume,
                         args.every, args.dry_run, progress=lambda r: bar.step(),
-                        notify=env["registry"].notify)
+                        registry=env["registry"])
     bar.close()
     if args.dry_run:
         tm.abort()

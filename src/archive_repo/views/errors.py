@@ -6,52 +6,13 @@ import logging
 
 from pyramid.exceptions import URLDecodeError
 from pyramid.httpexceptions import HTTPException
-from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from webob.exc import WSGIHTTPException as WebobHTTPException
 
-from .. import audit
 from ..errors import ArchiveError
-from . import prefers_html
+from ..http.errors import AUTHENTICATE, error_response, refusal_reason
 
 log = logging.getLogger(__name__)
-WRITES = {"POST", "PUT", "DELETE", "PATCH"}
-# A read turned away for want of a token or of the right is evidence too
-# (who tried to see what); a read that merely missed (404) is not a refusal.
-ACCESS_REFUSED = {401, 403}
-AUTHENTICATE = 'Bearer realm="archive_repo", Basic realm="archive_repo"'
-
-
-def error_response(request, status, code, message, details=(), headers=None):
-    body = {"error": {"code": code, "message": message, "details": list(details)}}
-    if prefers_html(request):
-        response = render_to_response("archive_repo:templates/error.jinja2",
-                                      {"status": status, "error": body["error"]},
-                                      request=request)
-    else:
-        response = render_to_response("json", body, request=request)
-    response.status_int = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    if request.method in WRITES or status in ACCESS_REFUSED:
-        audit_refusal(request, status, code)
-    return response
-
-
-def audit_refusal(request, status, code):
-    """Who (the token, or for no token the client address), what (method and
-    path), the outcome — written once the request's transaction is over."""
-    action = "write" if request.method in WRITES else "read"
-    audit.record_after_abort(request, action, _path(request), "refused", status=status,
-                             code=code, method=request.method,
-                             remote_addr=request.remote_addr)
-
-
-def _path(request):
-    try:
-        return request.path
-    except UnicodeDecodeError:      # not UTF-8 (see undecodable_url): as received
-        return request.environ.get("SCRIPT_NAME", "") + request.environ.get("PATH_INFO", "")
 
 
 @exception_view_config(ArchiveError)
@@ -65,31 +26,12 @@ def not_found(request):
                           "Không tìm thấy tài nguyên: %s" % request.path)
 
 
-def add_refusal_reason(config, explain):
-    """Register ``explain(request)`` → an ArchiveError saying why a 403 was
-    given, or None.  A concern whose ACLs withdraw a right (workflow: a
-    destroyed copy) says why in words a clerk understands; the generic
-    message stands otherwise."""
-    reasons = getattr(config.registry, "refusal_reasons", None)
-    if reasons is None:
-        reasons = config.registry.refusal_reasons = []
-    reasons.append(explain)
-
-
-def _refusal_reason(request):
-    for explain in getattr(request.registry, "refusal_reasons", ()):
-        reason = explain(request)
-        if reason is not None:
-            return reason
-    return None
-
-
 @forbidden_view_config()
 def forbidden(request):
     if request.identity is None:
         return error_response(request, 401, *HTTP_CODES[401],
                               headers={"WWW-Authenticate": AUTHENTICATE})
-    reason = _refusal_reason(request)
+    reason = refusal_reason(request)
     if reason is not None:
         return error_response(request, 403, reason.code, reason.message, reason.details)
     return error_response(request, 403, *HTTP_CODES[403])

@@ -4,9 +4,9 @@ from pyramid.view import exception_view_config, view_config
 
 from .. import audit, conditional, timeutil
 from ..resources import Record
-from . import wants_json
-from .errors import error_response
-from .serialize import record_json
+from ..http import wants_json
+from ..http.errors import error_response
+from ..http.serialize import record_json
 
 
 @view_config(context=Record, request_method="GET", permission="view")

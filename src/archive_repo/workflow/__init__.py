@@ -13,25 +13,14 @@ A receiver that acknowledged a recall destroyed its copy: the record's ACL
 withdraws its ``read_document`` right (the views serving a document's bytes
 ask for it), and :func:`recall.copy_destroyed` tells it why in the 403.
 """
-from ..events import RecordAdded
 from ..resources import Record
-from ..views.errors import add_refusal_reason
-from .deliveries import Deliveries, send
+from .deliveries import Deliveries
 from .recall import copy_destroyed
 from .versions import Versions
-
-
-def on_record_added(event):
-    """Every deposit is sent to its receivers, in the deposit's
-    transaction.  A bulk import of historical documents passes
-    ``deliver=False``: those were delivered long ago, elsewhere."""
-    if event.info.get("deliver", True):
-        send(event.record, event.record.deposited_at)
 
 
 def includeme(config):
     Record.subresources["versions"] = Versions
     Record.subresources["deliveries"] = Deliveries
-    config.add_subscriber(on_record_added, RecordAdded)
-    add_refusal_reason(config, copy_destroyed)
+    config.add_refusal_reason(copy_destroyed)
     config.include("archive_repo.edxml")

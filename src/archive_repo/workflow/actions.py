@@ -3,6 +3,7 @@ register, or refuse it with a reason (Art. 5.5, 7.1–7.2).  Plain functions
 over the tree: the HTTP views and the edXML status import both call them.
 """
 from ..errors import BadRequest
+from ..events import RecordModified, fire
 from . import deliveries as dl
 from .incoming import enter
 
@@ -34,17 +35,26 @@ def clean_refusal(code, text):
     return code, text
 
 
-def accept(agencies, delivery, actor, at, handler=None):
+def accept(agencies, delivery, actor, at, handler=None, *, registry, request=None,
+           because=None):
     """Accept ``delivery``: the next incoming number of the receiver's
     register for the year of ``at``.  Returns the register entry."""
     dl.check(delivery, "accept", actor)
     handler = clean_handler(handler)
     dl.apply(delivery, "accept", actor, at)
-    return enter(agencies[delivery.receiver], delivery, at, handler)
+    entry = enter(agencies[delivery.receiver], delivery, at, handler)
+    fire(registry, RecordModified(
+        delivery.record, request, action="accept", actor=actor, because=because,
+        detail={"receiver": delivery.receiver, "incoming": entry.path}, what="delivery"))
+    return entry
 
 
-def refuse(delivery, actor, at, code, text):
+def refuse(delivery, actor, at, code, text, *, registry, request=None, because=None):
     dl.check(delivery, "refuse", actor)
     delivery.refusal = clean_refusal(code, text)
     dl.apply(delivery, "refuse", actor, at)
+    fire(registry, RecordModified(
+        delivery.record, request, action="refuse", actor=actor, because=because,
+        detail={"receiver": delivery.receiver, "reason_code": delivery.refusal[0]},
+        what="delivery"))
     return delivery

@@ -20,6 +20,7 @@ from persistent import Persistent
 
 from .. import timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
+from ..events import RecordModified, fire
 from ..resources import Record
 from . import deliveries as dl
 from .incoming import entry_of
@@ -74,7 +75,7 @@ def check_not_recalled(record, verb):
                        [{"recalled_at": timeutil.isoformat(record.recall.at)}])
 
 
-def recall(record, actor, reason, at):
+def recall(record, actor, reason, at, *, registry, request=None, because=None):
     """Recall ``record``; return the notice and the deliveries asked."""
     check_issuer(record, actor, "thu hồi")
     check_not_recalled(record, "thu hồi lần nữa")
@@ -84,6 +85,9 @@ def recall(record, actor, reason, at):
              if d.state in dl.TRANSITIONS["request_recall"][1]]
     for delivery in asked:
         dl.apply(delivery, "request_recall", actor, at)
+    fire(registry, RecordModified(
+        record, request, action="recall", actor=actor, because=because,
+        detail={"reason": reason, "receivers": [d.receiver for d in asked]}, what="recall"))
     return record.recall, asked
 
 
@@ -113,10 +117,15 @@ def copy_destroyed(request):
               "recalled_at": timeutil.isoformat(delivery.recalled_at)}], status=403)
 
 
-def acknowledge(delivery, receiver_agency, actor, at):
+def acknowledge(delivery, receiver_agency, actor, at, *, registry, request=None,
+                because=None):
     """The receiver has destroyed its copy: cancel its register entry."""
     dl.apply(delivery, "acknowledge_recall", actor, at)
     entry = entry_of(receiver_agency, delivery)
     if entry is not None:
         entry.cancel(at, delivery.record.recall.reason)
+    fire(registry, RecordModified(
+        delivery.record, request, action="acknowledge_recall", actor=actor, because=because,
+        detail={"receiver": delivery.receiver, "incoming": entry.path if entry else None},
+        what="delivery"))
     return entry

@@ -7,7 +7,9 @@ serves the newest, ``versions/N/document.pdf`` any of them.  A recalled
 record is frozen and takes no new version.
 """
 from ..errors import BadRequest
+from ..events import RecordActionNoted, RecordModified, fire
 from ..resources import new_version
+from .deliveries import actor_id
 from .recall import check_issuer, check_not_recalled
 
 KINDS = {"update": "Đính chính, cập nhật", "replace": "Thay thế"}
@@ -33,12 +35,29 @@ def same_bytes(record, sha256):
     return next((v for v in record.versions if v.sha256 == sha256), None)
 
 
-def add_version(record, kind, spooled, report, actor_id, at):
-    """Store the checked file as the record's next version."""
+def add_version(record, kind, spooled, actor, at, policy, *, registry, request=None,
+                because=None):
+    """Check the spooled file and store it as the record's next version;
+    return ``(version, duplicate)``.  The same bytes as a version the record
+    already has (a replayed message, a retried upload) add nothing: that
+    version is returned with ``duplicate`` true, and only audited."""
+    from ..deposit.service import evaluate_file
+    kind = check_kind(kind)
+    same = same_bytes(record, spooled.sha256)
+    detail = {"kind": kind, "sha256": spooled.sha256}
+    if same is not None:
+        fire(registry, RecordActionNoted(
+            record, request, action="new_version", actor=actor, outcome="duplicate",
+            because=because, detail=dict(detail, version=same.number)))
+        return same, True
+    report = evaluate_file(spooled, record.metadata, at, policy)
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
-                          actor_id, report, reason=check_kind(kind), at=at)
+                          actor_id(actor), report, reason=kind, at=at)
     version.store_file(spooled.path)
-    return version
+    fire(registry, RecordModified(
+        record, request, action="new_version", actor=actor, because=because,
+        detail=dict(detail, version=version.number), what="version"))
+    return version, False
 
 
 class Versions:

@@ -1,21 +1,23 @@
-"""HTTP for the lifecycle.  Thin: parse, call the domain function, audit,
-fire RecordModified, answer.  Every refusal raises (pyramid_tm aborts).
+"""HTTP for the lifecycle.  Thin: parse, call the domain function (which
+fires its own event: catalog, feed and audit hear of it), answer.  Every
+refusal raises (pyramid_tm aborts).
 
 Transitions use the ``view`` permission so strangers get 401/403 from the
 security policy; which agency's clerk may do each step is then decided by
 the domain (deliveries.TRANSITIONS), in one place.
 """
-import json
 
 from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
-from .. import audit, timeutil
+from .. import timeutil
+from ..rules import rule_policy
 from ..errors import BadRequest
-from ..events import RecordModified
 from ..resources import Agency, Record
-from ..views import url_of, wants_json
-from ..views.containers import _page, record_summary
+from ..http import url_of, wants_json
+from ..http.body import check_size, params_of, read_upload
+from ..http.paging import page_of, page_params
+from ..http.serialize import record_json, record_summary, version_json
 from . import actions, tracking
 from . import deliveries as dl
 from . import recall as rc
@@ -30,24 +32,6 @@ def respond(request, template, data):
     if wants_json(request):
         return render_to_response("json", data, request=request)
     return render_to_response(TEMPLATES + template, data, request=request)
-
-
-def body(request):
-    """Parameters of a POST: a JSON object, or form fields."""
-    if (request.content_type or "").endswith("json"):
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise BadRequest("invalid_json", "Nội dung yêu cầu không phải JSON hợp lệ.")
-        if not isinstance(data, dict):
-            raise BadRequest("invalid_json", "Nội dung yêu cầu phải là một đối tượng JSON.")
-        return data
-    return request.POST
-
-
-def changed(request, record, what, action, **detail):
-    audit.record(request, action, record.path, **detail)
-    request.registry.notify(RecordModified(record, request, what=what))
 
 
 def delivery_json(request, delivery):
@@ -70,11 +54,6 @@ def clean_states(raw):
     return set(states)
 
 
-def paged(request, items):
-    page, size = _page(request)
-    return page, size, items[(page - 1) * size:page * size]
-
-
 # -- the receiver's inbox; the sender's outbox, refused, overdue ----------
 
 @view_config(context=Agency, name="inbox", request_method="GET", permission="view")
@@ -82,7 +61,7 @@ def inbox_view(request):
     agency = request.context
     states = clean_states(request.params.get("state"))
     found = dl.listing(dl.index_of(agency, dl.INBOX), states)
-    page, size, shown = paged(request, found)
+    page, size, shown = page_of(request, found)
     return respond(request, "inbox.jinja2", {
         "agency": agency.code, "name": agency.name, "state": sorted(states),
         "total": len(found), "page": page, "size": size,
@@ -92,7 +71,7 @@ def inbox_view(request):
 
 def _outbox_page(request, title, found, extra=None):
     agency = request.context
-    page, size, shown = paged(request, found)
+    page, size, shown = page_of(request, found)
     results = []
     for item in shown:
         delivery, waited = item if isinstance(item, tuple) else (item, None)
@@ -125,7 +104,7 @@ def overdue_view(request):
     days = tracking.clean_days(request.params.get("days"))
     as_of = tracking.clean_date(request.params.get("as_of"))
     found = tracking.overdue(dl.index_of(request.context, dl.OUTBOX), days, as_of,
-                             calendar_for(request.registry.rule_policy))
+                             calendar_for(rule_policy(request.registry)))
     return _outbox_page(
         request, "Văn bản chưa được tiếp nhận sau %d ngày làm việc (tính đến %s)"
         % (days, timeutil.show_date(as_of)), found,
@@ -167,7 +146,7 @@ def entry_json(request, entry):
 @view_config(context=IncomingYear, request_method="GET", permission="view")
 def register_year_view(request):
     year = request.context
-    page, size = _page(request)
+    page, size = page_params(request)
     entries = year.page(start=(page - 1) * size, size=size)
     agency = year.__parent__.__parent__
     return respond(request, "register_year.jinja2", {
@@ -205,11 +184,10 @@ def delivery_view(request):
              permission="view", renderer="json")
 def accept_view(request):
     delivery = request.context
-    params = body(request)
+    params = params_of(request)
     entry = actions.accept(request.root.agencies, delivery, request.identity,
-                           timeutil.now(), params.get("handler"))
-    changed(request, delivery.record, "delivery", "accept", receiver=delivery.receiver,
-            incoming=entry.path)
+                           timeutil.now(), params.get("handler"),
+                           registry=request.registry, request=request)
     return dict(delivery_json(request, delivery), entry=entry_json(request, entry))
 
 
@@ -217,11 +195,10 @@ def accept_view(request):
              permission="view", renderer="json")
 def refuse_view(request):
     delivery = request.context
-    params = body(request)
+    params = params_of(request)
     actions.refuse(delivery, request.identity, timeutil.now(),
-                   params.get("reason_code"), params.get("reason"))
-    changed(request, delivery.record, "delivery", "refuse", receiver=delivery.receiver,
-            reason_code=delivery.refusal[0])
+                   params.get("reason_code"), params.get("reason"),
+                   registry=request.registry, request=request)
     return delivery_json(request, delivery)
 
 
@@ -229,10 +206,9 @@ def refuse_view(request):
              permission="view", renderer="json")
 def acknowledge_view(request):
     delivery = request.context
-    entry = rc.acknowledge(delivery, request.root.agencies[delivery.receiver],
-                           request.identity, timeutil.now())
-    changed(request, delivery.record, "delivery", "acknowledge_recall",
-            receiver=delivery.receiver, incoming=entry.path if entry else None)
+    rc.acknowledge(delivery, request.root.agencies[delivery.receiver],
+                   request.identity, timeutil.now(), registry=request.registry,
+                   request=request)
     return delivery_json(request, delivery)
 
 
@@ -240,10 +216,8 @@ def acknowledge_view(request):
              renderer="json")
 def recall_view(request):
     record = request.context
-    notice, asked = rc.recall(record, request.identity, body(request).get("reason"),
-                              timeutil.now())
-    changed(request, record, "recall", "recall", reason=notice.reason,
-            receivers=[d.receiver for d in asked])
+    notice, asked = rc.recall(record, request.identity, params_of(request).get("reason"),
+                              timeutil.now(), registry=request.registry, request=request)
     return notice.as_json()
 
 
@@ -252,7 +226,6 @@ def recall_view(request):
 @view_config(context=Versions, request_method="GET", permission="view",
              renderer="json")
 def versions_view(request):
-    from ..views.serialize import version_json
     record = request.context.record
     return {"record": url_of(request, record.path),
             "versions": [version_json(request, record, v) for v in record.versions]}
@@ -261,28 +234,15 @@ def versions_view(request):
 @view_config(context=Versions, request_method="POST", permission="view",
              renderer="json")
 def new_version_view(request):
-    from ..deposit import service
-    from ..views.containers import _check_size, read_upload
-    from ..views.serialize import record_json, version_json
     record = request.context.record
     vs.check_allowed(record, request.identity)
-    _check_size(request)
+    check_size(request)
     at = timeutil.now()
     with read_upload(request) as form:
         kind = vs.check_kind(form.fields.get("kind", "update"))
-        spooled = form.upload
-        version = vs.same_bytes(record, spooled.sha256)
-        duplicate = version is not None
-        if duplicate:   # the same file again (a retried upload): nothing added
-            audit.record(request, "new_version", record.path, outcome="duplicate",
-                         version=version.number, kind=kind, sha256=version.sha256)
-        else:
-            report = service.evaluate_file(spooled, record.metadata, at,
-                                           request.registry.rule_policy)
-            version = vs.add_version(record, kind, spooled, report,
-                                     request.identity.token_id, at)
-            changed(request, record, "version", "new_version", version=version.number,
-                    kind=kind, sha256=version.sha256)
+        version, duplicate = vs.add_version(
+            record, kind, form.upload, request.identity, at, rule_policy(request.registry),
+            registry=request.registry, request=request)
     request.response.status_int = 200 if duplicate else 201
     request.response.headers["Location"] = url_of(
         request, "%s/versions/%d" % (record.path, version.number))
@@ -293,7 +253,6 @@ def new_version_view(request):
 @view_config(context=VersionContext, request_method="GET", permission="view",
              renderer="json")
 def version_view(request):
-    from ..views.serialize import version_json
     context = request.context
     data = version_json(request, context.record, context.version)
     # the report is about this file: say which one

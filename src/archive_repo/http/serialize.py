@@ -83,3 +83,18 @@ def record_json(request, record, with_history=True):
     if with_history:
         data["history"] = audit.history(request, record.path)
     return data
+
+
+def record_summary(request, record):
+    meta = record.metadata
+    return {"url": url_of(request, record.path), "number": record.number,
+            "notation": meta.get("notation"), "doctype": meta.get("doctype"),
+            "subject": meta.get("subject"), "issued_on": meta.get("issued_on"),
+            "issued_on_shown": timeutil.show_date(_date(meta.get("issued_on"))),
+            "legal_status": record.legal_status, "recalled": record.recalled,
+            "urgency": meta.get("urgency")}
+
+
+def _date(text):
+    from datetime import date
+    return date.fromisoformat(text) if text else None

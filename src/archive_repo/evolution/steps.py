@@ -1,0 +1,56 @@
+"""The evolve steps of this release, oldest first.  Each is short and says
+what shape it leaves; once a step exists, no reader guesses at the shape it
+replaced.  Adding one: a function here (or in the concern's own
+``evolve.py``) and a line in ``register``; never reorder or rename shipped
+steps — their names are stored in databases."""
+from BTrees.OOBTree import OOBTree
+
+
+def _records(root):
+    from ..indexing.rebuild import iter_records
+    return iter_records(root)
+
+
+def version_reports_as_json(root):
+    """Deposit reports stored as a pickled dict (before stop 8) become the
+    one JSON text every version keeps now."""
+    for record in _records(root):
+        for version in record.versions:
+            version._p_activate()
+            old = version.__dict__.get("report")
+            if isinstance(old, dict):
+                version.report = old
+
+
+def outbox_digests(root):
+    """Outboxes made before digests existed get their (empty) digest map."""
+    from ..indexing.outbox import get_outbox
+    outbox = get_outbox(root)
+    if outbox.__dict__.get("digests") is None:
+        outbox.digests = OOBTree()
+
+
+def change_feed_identity(root):
+    """A change log made before feeds had an identity gets one."""
+    from ..dav.changes import get_log, make_feed_id
+    log = get_log(root._p_jar)
+    if log is not None and log.__dict__.get("feed_id") is None:
+        log.feed_id = make_feed_id()
+
+
+def catalog_layout(root):
+    """A catalog of an older layout (or none) is rebuilt from the tree."""
+    from ..indexing.catalog import LAYOUT, RecordCatalog
+    from ..indexing.rebuild import catalog_all
+    catalog = root.__dict__.get("catalog")
+    if catalog is None or getattr(catalog, "layout", None) != LAYOUT:
+        root.catalog = RecordCatalog()
+        catalog_all(root, root.catalog)
+
+
+def register(config):
+    add = config.add_evolve_step
+    add(version_reports_as_json, "2026-12-version-reports-json")
+    add(outbox_digests, "2026-12-outbox-digests")
+    add(change_feed_identity, "2026-12-change-feed-identity")
+    add(catalog_layout, "2026-12-catalog-layout-3")
