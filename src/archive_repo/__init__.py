@@ -52,6 +52,7 @@ def make_config(settings):
     config.include(".evolution")
     config.include(".retrying")
     config.include(".http")
+    config.include(".resources")
     for concern in CONCERNS:
         config.include(concern)
     config.add_jinja2_renderer(".jinja2")

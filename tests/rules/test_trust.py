@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from archive_repo.rules import policy_from_settings
-from archive_repo.rules.signatures import describe_cert, _load_certs
+from archive_repo.rules.signatures import describe_cert, load_certs
 from tests.conftest import CORPORA
 from tests.rules.conftest import SIGNED_AT, by_code
 from tests.support.signing import VN, signed_document
@@ -69,8 +69,8 @@ def test_without_crl_revocation_is_not_checked(tmp_path, pki, good_pdf, mode, ex
 def test_real_vietnamese_roots_are_read_and_fingerprinted():
     """The real Government (VGCA) and commercial certificates published by
     their issuers: what trust-root folders will actually hold."""
-    gov = _load_certs(str(CORPORA / "vn-pki" / "government"))
-    public = _load_certs(str(CORPORA / "vn-pki" / "public"))
+    gov = load_certs(str(CORPORA / "vn-pki" / "government"))
+    public = load_certs(str(CORPORA / "vn-pki" / "public"))
     assert len(gov) == 6 and len(public) == 5
     root = [describe_cert(c) for c in gov if c.self_signed == "maybe" or
             c.subject == c.issuer][0]

@@ -84,18 +84,10 @@ def _metadata_json(node):
     return dump_json(record_json(node.site.request, node.record, with_history=False))
 
 
-def _edxml_header():
-    """The edXML header builder of archive_repo.edxml, or None while that
-    package is absent."""
-    try:
-        from ..edxml.build import message_header
-    except ImportError:
-        return None
-    return message_header
-
-
-def _metadata_xml(node, build):
+def _metadata_xml(node):
     from lxml import etree
+
+    from ..edxml.build import message_header as build
     agencies = node.site.root.agencies
 
     def organ_name(code):
@@ -144,10 +136,7 @@ def generated_for(node):
     def make(name, content_type, render):
         return lambda: GeneratedNode(site, node, name, content_type, render, when)
     found = {"metadata.json": make("metadata.json", JSON_TYPE, lambda: _metadata_json(node))}
-    build = _edxml_header()
-    if build is not None:
-        found["metadata.xml"] = make("metadata.xml", XML_TYPE,
-                                     lambda: _metadata_xml(node, build))
+    found["metadata.xml"] = make("metadata.xml", XML_TYPE, lambda: _metadata_xml(node))
     found["validation.json"] = lambda: validation_node(node, record.current)
     if record.recall is not None:
         found["recall.json"] = make("recall.json", JSON_TYPE,

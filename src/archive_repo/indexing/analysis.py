@@ -15,36 +15,15 @@ Every text and every query goes through the same steps:
    query typed with diacritics can give its exact form a higher weight.
 """
 import re
-import unicodedata
 
-# Explicit folding table: every Vietnamese letter with a mark → its base.
-_GROUPS = {
-    "a": "àáảãạăằắẳẵặâầấẩẫậ",
-    "e": "èéẻẽẹêềếểễệ",
-    "i": "ìíỉĩị",
-    "o": "òóỏõọôồốổỗộơờớởỡợ",
-    "u": "ùúủũụưừứửữự",
-    "y": "ỳýỷỹỵ",
-    "d": "đ",
-}
-FOLD_TABLE = str.maketrans({ch: base for base, chars in _GROUPS.items() for ch in chars})
-LOOKALIKES = str.maketrans({"Ð": "đ", "ð": "đ"})
+from ..vietnamese import fold_normalized as fold, normalize  # noqa: F401
+
 
 _WORD = r"[^\W_]+"
 # A notation: an optional number then '/', and at least two parts joined by
 # '-' or '/' ("QĐ-UBND", "123/QĐ-UBND", "45/2019/QH14", "UBND-VP").
 NOTATION_RE = re.compile(r"%s(?:[/-]%s)+" % (_WORD, _WORD))
 SYLLABLE_RE = re.compile(_WORD)
-
-
-def normalize(text):
-    """NFC, look-alikes mapped to đ, lower case."""
-    return unicodedata.normalize("NFC", text).translate(LOOKALIKES).lower()
-
-
-def fold(text):
-    """Diacritics removed from already normalised ``text`` (đ → d)."""
-    return text.translate(FOLD_TABLE)
 
 
 def has_marks(token):

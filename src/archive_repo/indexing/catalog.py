@@ -187,12 +187,6 @@ class RecordCatalog(Persistent):
         return out
 
 
-def _sorted(value):
-    if isinstance(value, (list, tuple, set, frozenset)) or type(value).__name__.endswith("Set"):
-        return sorted(value)
-    return value
-
-
 def build_query(filters):
     """Filters → a repoze.catalog query (hypatia has the same names).
 

@@ -8,3 +8,8 @@ from .root import ArchiveRoot, get_root  # noqa: F401
 def root_factory(request):
     from pyramid_zodbconn import get_connection
     return get_root(get_connection(request))
+
+
+def includeme(config):
+    from .record import add_record_part
+    config.add_directive("add_record_part", add_record_part)

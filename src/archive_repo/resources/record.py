@@ -9,9 +9,28 @@ import json
 from persistent import Persistent
 from persistent.list import PersistentList
 from pyramid.authorization import Allow
+from pyramid.threadlocal import get_current_registry
 from ZODB.blob import Blob
+from zope.interface import Interface, implementer
 
 from .. import timeutil
+
+
+class IRecord(Interface):
+    """A registered document (the adapters' ``for``)."""
+
+
+class IRecordPart(Interface):
+    """A named, non-persistent traversal wrapper under a record."""
+
+
+def add_record_part(config, name, factory):
+    """Directive ``config.add_record_part(name, factory)``: ``factory(record)``
+    answers ``/{agency}/{year}/{number}/{name}``; a name registered twice
+    is a configuration conflict."""
+    config.action(("archive_repo.record_part", name),
+                  lambda: config.registry.registerAdapter(factory, (IRecord,), IRecordPart,
+                                                          name))
 
 
 class Version(Persistent):
@@ -67,17 +86,12 @@ class Version(Persistent):
         return self.report.get("legal_status", "reference_only")
 
 
+@implementer(IRecord)
 class Record(Persistent):
     """A document registered under agency / year / number."""
 
     __name__ = None
     __parent__ = None
-
-    #: Named sub-resources under a record (``versions``, ``deliveries``):
-    #: ``name -> factory(record)`` returning a non-persistent traversal
-    #: wrapper.  The concern that owns each registers it in its
-    #: ``includeme`` (archive_repo.workflow), so the tree does not import it.
-    subresources = {}
 
     def __init__(self, number, metadata, deposited_by):
         self.number = number
@@ -114,10 +128,14 @@ class Record(Persistent):
                 for code in self.metadata.get("receivers") or ()]
 
     def __getitem__(self, name):
-        factory = self.subresources.get(name)
-        if factory is None:
+        # The parts under a record (``versions``, ``deliveries``) belong to
+        # other concerns, which register them as named adapters
+        # (``config.add_record_part``) so the tree imports none of them.
+        # Traversal runs inside a request: its registry is the current one.
+        part = get_current_registry().queryAdapter(self, IRecordPart, name=name)
+        if part is None:
             raise KeyError(name)
-        return factory(self)
+        return part
 
     # -- versions -------------------------------------------------------
     def add_version(self, version):
@@ -139,9 +157,6 @@ class Record(Persistent):
     @property
     def recalled(self):
         return self.recall is not None
-
-    def last_modified(self):
-        return self.current.deposited_at if self.current else None
 
     def __repr__(self):
         return "<Record %s>" % self.path

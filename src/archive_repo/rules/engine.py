@@ -14,6 +14,7 @@ import os
 
 from .. import timeutil
 from ..doctypes import SECRET_LEVELS
+from ..vietnamese import fold_words
 from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
                timing, trust, urgency)
 from .model import REJECT, STATUS, Check, Context, IRulePolicy, RulePolicy, where
@@ -27,7 +28,7 @@ RULE_TABLES = [
     integrity.RULES, trust.RULES, roles.RULES, timing.RULES, pdf_format.RULES,
     scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
 ]
-SECRETS = {paper_copy.fold(level): level for level in SECRET_LEVELS}
+SECRETS = {fold_words(level): level for level in SECRET_LEVELS}
 # A PDF ends with %%EOF; readers tolerate trailing bytes, the spec's
 # implementation notes say within the last 1024.
 EOF_WINDOW = 1024
@@ -59,7 +60,7 @@ def rule_policy(registry):
 
 def not_state_secret(metadata):
     """Art. 1.2; folded, so "MẬT" or "Toi mat" from an import is refused too."""
-    level = SECRETS.get(paper_copy.fold(metadata.get("confidentiality") or ""))
+    level = SECRETS.get(fold_words(metadata.get("confidentiality") or ""))
     if level:
         return Check("not_state_secret", "1.2", False,
                      "Văn bản có nội dung thuộc bí mật nhà nước (%s) không được tiếp nhận qua hệ "

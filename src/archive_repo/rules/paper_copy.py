@@ -16,8 +16,8 @@ only by their marks ("bổ nhiệm", "bộ nhiệm vụ"): one more reason this 
 flag for a person to read, not a rule.
 """
 import re
-import unicodedata
 
+from ..vietnamese import fold_words
 from .model import FLAG, Check, article
 
 # Level-1 bodies (QCVN 102 "LNN", the code's last group) through which a
@@ -50,13 +50,6 @@ PATTERNS = {kind: re.compile(r"\b(%s)\b" % "|".join(map(re.escape, phrases)))
             for kind, _, phrases, _ in KINDS}
 
 
-def fold(text):
-    """Lower case, no diacritics, "đ" as "d", punctuation as spaces."""
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
 def to_government(receivers):
     """The receivers that are the Government Office or its units."""
     return [code for code in receivers or []
@@ -69,7 +62,7 @@ def reasons(metadata):
     offices = to_government(metadata.get("receivers"))
     if offices:
         found.append(("to_government", TO_GOVERNMENT, ", ".join(offices)))
-    text = fold(" ".join([metadata.get("subject") or ""] + list(metadata.get("keywords") or [])))
+    text = fold_words(" ".join([metadata.get("subject") or ""] + list(metadata.get("keywords") or [])))
     for kind, doctypes, _, label in KINDS:
         if doctypes and metadata.get("doctype") not in doctypes:
             continue

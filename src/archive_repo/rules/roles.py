@@ -25,8 +25,8 @@ signature (born-digital) or top-right (digitised), so a lone organisation
 signature is never taken for the urgency one because of where it sits.
 """
 import json
-import unicodedata
 
+from ..vietnamese import fold
 from .model import STATUS, Check, article
 
 PERSON = ["CMND:", "CCCD:", "HC:"]
@@ -40,11 +40,6 @@ DEFAULT_RULES = [
     {"name": "uid-organisation", "uid_prefix": ORGANISATION, "role": "organisation"},
 ]
 A4 = (595.0, 842.0)      # when the page size is unknown
-
-
-def _fold(text):
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
 
 
 def load_rules(policy):
@@ -80,7 +75,7 @@ def _has_prefix(sig, prefixes):
 # One test per rule key: (rule value, signature, all signatures) -> bool
 TESTS = {
     "uid_prefix": lambda value, sig, _: _has_prefix(sig, value),
-    "field_contains": lambda value, sig, _: any(w in _fold(sig.field) for w in value),
+    "field_contains": lambda value, sig, _: any(w in fold(sig.field) for w in value),
     "region": lambda value, sig, _: region(sig) == value,
     "extra": lambda value, sig, sigs: any(other is not sig and _has_prefix(other, value)
                                           for other in sigs),

@@ -70,7 +70,6 @@ def load_certs(folder):
     return _load(folder, asn1_x509.Certificate.load, CERT_SUFFIXES)
 
 
-_load_certs = load_certs    # the name the first tests used
 
 
 def trust_material(policy):

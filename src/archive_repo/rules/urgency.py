@@ -8,7 +8,7 @@ extra organisation signature at the urgency stamp's place (role
 """
 from ..doctypes import URGENCIES
 from .model import FLAG, STATUS, Check, article
-from .paper_copy import fold
+from ..vietnamese import fold_words as fold
 
 # folded spelling -> (the level as written in the regulation, edXML Priority);
 # folding also accepts the old tone placement "Hoả tốc" and missing diacritics

@@ -13,14 +13,13 @@ A receiver that acknowledged a recall destroyed its copy: the record's ACL
 withdraws its ``read_document`` right (the views serving a document's bytes
 ask for it), and :func:`recall.copy_destroyed` tells it why in the 403.
 """
-from ..resources import Record
 from .deliveries import Deliveries
 from .recall import copy_destroyed
 from .versions import Versions
 
 
 def includeme(config):
-    Record.subresources["versions"] = Versions
-    Record.subresources["deliveries"] = Deliveries
+    config.add_record_part("versions", Versions)
+    config.add_record_part("deliveries", Deliveries)
     config.add_refusal_reason(copy_destroyed)
     config.include("archive_repo.edxml")
