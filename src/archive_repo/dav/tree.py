@@ -20,6 +20,7 @@ a year lists straight from its IOBTree.  Names are compared in Unicode NFC
 import unicodedata
 
 from ..resources import Folder
+from ..resources.folder import parse_number
 
 ROOT_TITLE = "Kho lưu trữ văn bản điện tử tỉnh Lào Cai"
 NAMED_TITLES = {"incoming": "Sổ đăng ký văn bản đến"}
@@ -33,14 +34,7 @@ def nfc(text):
     return unicodedata.normalize("NFC", text)
 
 
-def number_in(name):
-    """The number a path segment names, only in its canonical spelling
-    (ASCII digits, no leading zero): ``02026`` or full-width ``２０２６``
-    would otherwise be a second href of the same resource.  KeyError if
-    not canonical."""
-    if not (name.isascii() and name.isdigit()) or str(int(name)) != name:
-        raise KeyError(name)
-    return int(name)
+number_in = parse_number      # one rule for every URL (resources.folder)
 
 
 class EmptyFolder:

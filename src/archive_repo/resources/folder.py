@@ -72,20 +72,34 @@ class Folder(Persistent):
         return child
 
 
+MAX_NUMBER = 2 ** 31 - 1
+
+
+def parse_number(name):
+    """The positive number a path segment names, in its one canonical
+    spelling — ASCII digits, no leading zero, at most 10 of them: ``02026``
+    or full-width ``２０２６`` would be a second URL of the same resource
+    (they were, over the API, and 404 over WebDAV), and 5 000 digits would
+    reach ``int()``'s limit.  KeyError otherwise, as traversal wants."""
+    if not (isinstance(name, str) and 0 < len(name) <= 10 and name.isascii()
+            and name.isdigit() and name[0] != "0"):
+        raise KeyError(name)
+    number = int(name)
+    if number > MAX_NUMBER:
+        raise KeyError(name)
+    return number
+
+
 class IntFolder(Folder):
     """Children keyed by a positive integer (years, register numbers)."""
 
     _btree_factory = IOBTree
     min_key = 1
-    max_key = 2 ** 31 - 1
+    max_key = MAX_NUMBER
 
     def _key(self, name):
-        if isinstance(name, int):
-            key = name
-        elif isinstance(name, str) and name.isdigit() and name.isascii():
-            key = int(name)
-        else:
-            raise KeyError(name)
+        key = name if isinstance(name, int) and not isinstance(name, bool) \
+            else parse_number(name)
         if not self.min_key <= key <= self.max_key:
             raise KeyError(name)
         return key

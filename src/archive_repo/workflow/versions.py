@@ -9,6 +9,7 @@ record is frozen and takes no new version.
 from ..errors import BadRequest
 from ..events import RecordActionNoted, RecordModified, fire
 from ..resources import new_version
+from ..resources.folder import parse_number
 from .deliveries import actor_id
 from .recall import check_issuer, check_not_recalled
 
@@ -69,9 +70,7 @@ class Versions:
         self.__parent__ = self.record = record
 
     def __getitem__(self, name):
-        if not (isinstance(name, str) and name.isdigit() and name.isascii()):
-            raise KeyError(name)
-        number = int(name)
+        number = parse_number(name)
         if not 1 <= number <= len(self.record.versions):
             raise KeyError(name)
         return VersionContext(self, self.record.versions[number - 1])
