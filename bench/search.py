@@ -189,7 +189,8 @@ def bare_query(searcher, text, params):
     """The same Whoosh query without the app: Whoosh facets and highlights."""
     from whoosh import sorting
     from archive_repo.indexing.analysis import parse_query
-    from archive_repo.indexing.fulltext import FACETS, whoosh_query
+    from archive_repo.indexing.fulltext import FACETS
+    from tests.support.whoosh_queries import whoosh_query
     params = dict(params)
     clerk = params.pop("clerk", False)
     sort = params.pop("sort", None)
@@ -209,7 +210,7 @@ def bare_top20(searcher, text, params):
     """The least a Whoosh user would do: the top 20 and the total, no
     facets, no snippets."""
     from archive_repo.indexing.analysis import parse_query
-    from archive_repo.indexing.fulltext import whoosh_query
+    from tests.support.whoosh_queries import whoosh_query
     params = dict(params)
     clerk = params.pop("clerk", False)
     params.pop("sort", None)

@@ -91,7 +91,7 @@ def test_phrases_stay_right_after_updates_and_deletions(phrases):
                                   '"nguoi su dung lao dong phai tra"', '"sử dụng đất"'])
 def test_whoosh_own_phrase_query_agrees_on_the_packed_positions(phrases, text):
     from archive_repo.indexing.analysis import parse_query
-    from archive_repo.indexing.fulltext import whoosh_query
+    from tests.support.whoosh_queries import whoosh_query
     with phrases.ix.searcher() as s:
         hits = s.search(whoosh_query(parse_query(text)), limit=None)
         theirs = sorted(int(h["path"].rsplit("/", 1)[1]) for h in hits)
@@ -110,3 +110,16 @@ def test_merges_stay_bounded_and_lose_nothing(fulltext, monkeypatch):
     assert _total(fulltext) == 40
     fulltext.compact()                            # what reindex ends with
     assert fulltext.segment_sizes() == [40] and _total(fulltext) == 40
+
+
+def test_the_whoosh_self_test_knows_the_answers_and_notices_a_change(monkeypatch):
+    """Start-up runs it; a whoosh3 whose block reading changed fails it."""
+    from archive_repo.indexing import whoosh_internals
+    whoosh_internals._self_test.__wrapped__()
+    # a release whose blocks no longer expose their weights as we read them
+    monkeypatch.setattr(whoosh_internals, "posting_blocks",
+                        lambda m: iter([([0], [1.0], None)]))
+    import archive_repo.indexing.fulltext as fulltext
+    monkeypatch.setattr(fulltext, "posting_blocks", whoosh_internals.posting_blocks)
+    with pytest.raises(whoosh_internals.WhooshChanged):
+        whoosh_internals._self_test.__wrapped__()

@@ -29,7 +29,7 @@ from array import array
 from collections import OrderedDict, defaultdict
 
 import numpy as np
-from whoosh import index, query
+from whoosh import index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Format
@@ -37,6 +37,7 @@ from whoosh.formats import tokens as whoosh_tokens
 
 from . import scoring
 from .analysis import fold, has_marks, index_terms, normalize, phrase_grams, shingles
+from .whoosh_internals import block_values, posting_blocks, raw_matcher, segments
 
 log = logging.getLogger(__name__)
 FACETS = ("agency", "year", "doctype", "legal_status", "urgency")
@@ -129,44 +130,13 @@ def make_schema():
 
 
 # -- reading one segment -------------------------------------------------------
-def _matcher(reader, field, text):
-    """The term's raw postings in one segment, deleted documents included
-    (the snapshot's ``live`` mask removes them), or None."""
-    if (field, text) not in reader:
-        return None
-    matcher = reader.postings(field, text)
-    child = getattr(matcher, "child", None)
-    return child if child is not None and getattr(matcher, "_exclude", False) else matcher
-
-
-def _blocks(m):
-    """``(ids, weights, block matcher)`` block by block.  The whoosh3 codec
-    keeps ids and weights as arrays per block; read them whole instead of
-    one posting at a time (other codecs: the generic walk)."""
-    if not hasattr(m, "_read_weights"):
-        ids, weights = [], []
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-        yield ids, weights, None
-        return
-    while m.is_active():
-        if m._ids is None:
-            m._read_ids()
-        if m._weights is None:
-            m._read_weights()
-        yield m._ids, m._weights, m
-        m._next_block()
-
-
 def read_postings(reader, field, text):
     """``(local ids int32, weights float32)`` of ``text`` in one segment."""
-    m = _matcher(reader, field, text)
+    m = raw_matcher(reader, field, text)
     if m is None:
         return scoring.EMPTY_IDS, scoring.EMPTY_WEIGHTS
     ids, weights = [], []
-    for block_ids, block_weights, _ in _blocks(m):
+    for block_ids, block_weights, _ in posting_blocks(m):
         ids.append(np.asarray(block_ids, dtype=np.int32))
         weights.append(np.asarray(block_weights, dtype=np.float32))
     if not ids:
@@ -178,16 +148,14 @@ def read_positions(reader, field, text):
     """``(local ids, positions)``, one pair per occurrence of ``text`` in
     one segment (a :class:`PackedPositions` field); each block's positions
     decode together."""
-    m = _matcher(reader, field, text)
+    m = raw_matcher(reader, field, text)
     if m is None:
         return scoring.EMPTY_IDS, scoring.EMPTY_IDS
     docs, positions = [], []
-    for block_ids, _, block in _blocks(m):
+    for block_ids, _, block in posting_blocks(m):
         if block is None:
             raise NotImplementedError("positions need the whoosh3 codec")
-        if block._values is None:
-            block._read_values()
-        values = block._values
+        values = block_values(block)
         counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
         docs.append(np.repeat(np.asarray(block_ids, dtype=np.int32), counts // POSITION_BYTES))
         positions.append(np.frombuffer(b"".join(values), dtype=np.uint32).astype(np.int32))
@@ -452,7 +420,7 @@ class FullText:
         self.generation += 1
 
     def segment_sizes(self):
-        return [s.doc_count_all() for s in self.ix._segments()]
+        return [s.doc_count_all() for s in segments(self.ix)]
 
     # -- reading ---------------------------------------------------------
     def snapshot(self):
@@ -602,44 +570,6 @@ class FullText:
         self.ix.close()
 
 
-# -- the same queries as Whoosh query objects ---------------------------------
-# Not used to answer /search: bench/search.py runs them on the bare index to
-# measure what the app adds or saves.
-def whoosh_query(clauses, filters=None, principals=None):
-    """Clauses and filters as one Whoosh query."""
-    parts = [_BUILDERS[kind](arg) for kind, arg in clauses]
-    parts += [query.Term(name, str(value)) for name, value in (filters or {}).items()
-              if name in FACETS + ("recalled",) and value not in (None, "")]
-    lo, hi = (filters or {}).get("from"), (filters or {}).get("to")
-    if lo or hi:
-        parts.append(query.TermRange("issued_on", lo or None, hi or None))
-    if principals is not None:
-        parts.append(query.Or([query.Term("allowed", p) for p in principals]))
-    if not parts:
-        return query.Every()
-    return parts[0] if len(parts) == 1 else query.And(parts)
-
-
-def _exact_or_folded(make, token):
-    if not has_marks(token):
-        return make(token)
-    return query.Or([make(token, boost=scoring.EXACT_BOOST), make(fold(token))])
-
-
-def _phrase(tokens):
-    """Whoosh's own Phrase over the shingles: the overlapping runs of a
-    longer phrase stand at consecutive positions."""
-    grams, cover = phrase_grams(tokens)
-    return query.Phrase("shingles", grams) if cover else query.Term("shingles", grams[0])
-
-
-_BUILDERS = {
-    "term": lambda t: _exact_or_folded(lambda x, **kw: query.Term("content", x, **kw), t),
-    "prefix": lambda t: _exact_or_folded(lambda x, **kw: query.Prefix("content", x, **kw), t),
-    "phrase": _phrase,
-}
-
-
 def document(values):
     """Whoosh fields for one record from plain ``values`` (see
     :func:`archive_repo.indexing.documents.document_values`)."""
@@ -660,4 +590,4 @@ def normalize_stored(text):
     return unicodedata.normalize("NFC", text)
 
 
-__all__ = ["FullText", "normalize", "document"]
+__all__ = ["FullText", "normalize", "document", "make_schema"]
