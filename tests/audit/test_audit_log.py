@@ -123,3 +123,21 @@ def test_many_threads_append_without_losing_entries(db):
     assert len(log) == 180
     assert all(len(log.for_target("/t%d" % i)) == 30 for i in range(6))
     conn.close()
+
+
+def test_a_lost_entry_is_an_error_an_operator_sees(tmp_path, caplog):
+    """The audit database cannot be written: the entry is logged at ERROR
+    (whole, to be re-entered) and counted for /health — never a silent line."""
+    import logging
+    from archive_repo import audit, db
+    from tests.conftest import build_env, close_env
+    env = build_env(tmp_path)
+    try:
+        db.database(env.registry, audit.AUDIT_DB).close()
+        entry = audit.make_entry(None, "read", "/x/2026/1", "refused")
+        with caplog.at_level(logging.ERROR, logger="archive_repo.audit"):
+            assert audit.write_standalone(env.registry, entry) is False
+        assert audit.health_of(env.registry).lost == 1
+        assert '"target": "/x/2026/1"' in caplog.text and "AUDIT ENTRY LOST" in caplog.text
+    finally:
+        close_env(env)

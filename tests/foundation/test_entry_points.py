@@ -144,7 +144,7 @@ def _assert_consistent(env, path, action, what):
             assert catalog.indexed_values(record_path_) == catalog.comparable(values(record))
         assert differences(root, fulltext_of(env.registry)) == {
             "missing_catalog": [], "extra_catalog": [], "missing_fulltext": [],
-            "extra_fulltext": [], "pending": []}
+            "extra_fulltext": [], "failed": [], "pending": []}
         feed = [c for c in changes.get_log(conn).since(0, 10000)[0] if c.path == path]
         trail = [e for e in get_log(conn.get_connection(AUDIT_DB)).for_target(path)
                  if e["action"] != "read"]

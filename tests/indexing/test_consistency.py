@@ -182,3 +182,45 @@ def test_only_changes_the_full_text_holds_are_queued_for_it(ienv):
     ienv.testapp.post_json(path + "/recall", {"reason": "Ban hành sai thẩm quyền."},
                            headers=dict(ienv.auth(("clerk", H38)), Accept="application/json"))
     assert queued_and_states() == ({path}, ["recall_requested"])
+
+
+def test_a_record_that_cannot_be_indexed_is_kept_as_failed_not_acknowledged(ienv, monkeypatch):
+    """The worker moves on past a record it cannot index (the queue is not
+    blocked), keeps it in the failed set — which check-index reports — and
+    clears it once the record is indexed after all."""
+    from archive_repo.indexing import documents, fulltext_of, worker_of
+    from archive_repo.indexing.outbox import get_outbox
+    from archive_repo.indexing.rebuild import differences
+    real = documents.version_text
+
+    from tests.support.pdfs import make_pdf
+    worker = worker_of(ienv.registry)
+    worker.stop()
+    first = ienv.deposit(pdf=make_pdf(["Văn bản thứ nhất"])).json
+    second = ienv.deposit(pdf=make_pdf(["Văn bản thứ hai"])).json
+
+    def extractor_crashes_on_the_first(version, store):
+        if version.sha256 == first["sha256"]:
+            raise RuntimeError("pdfminer crashed")
+        return real(version, store)
+    monkeypatch.setattr(documents, "version_text", extractor_crashes_on_the_first)
+    worker.drain()
+    conn = ienv.conn()
+    root = ienv.root(conn)
+    outbox = get_outbox(root)
+    failed_path = "/%s/2026/%d" % (H38, first["number"])
+    assert len(outbox) == 0                              # the queue moved on
+    assert list(outbox.failed) == [failed_path]
+    assert "pdfminer crashed" in outbox.failed[failed_path][1]
+    diff = differences(root, fulltext_of(ienv.registry))
+    assert diff["failed"] == [failed_path] and diff["missing_fulltext"] == []
+    assert "/%s/2026/%d" % (H38, second["number"]) in fulltext_of(ienv.registry).paths()
+    conn.close()
+    monkeypatch.setattr(documents, "version_text", real)
+    ienv.testapp.post_json(failed_path + "/recall", {"reason": "Sai thể thức."},
+                           headers=ienv.auth(("clerk", H38)))
+    worker.drain()
+    conn = ienv.conn()
+    assert list(get_outbox(ienv.root(conn)).failed) == []
+    assert failed_path in fulltext_of(ienv.registry).paths()
+    conn.close()

@@ -27,10 +27,10 @@ import logging
 import random
 import time
 
-import transaction
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from zope.interface import Interface
 
 from .. import timeutil
 
@@ -197,27 +197,53 @@ def record_after_abort(request, action, target, outcome, **detail):
     return entry
 
 
+class IAuditHealth(Interface):
+    """Marker for the process's AuditHealth."""
+
+
+class AuditHealth:
+    """Entries this process could not write.  An audit entry that is lost is
+    an error an operator must see: logged at ERROR with the entry itself (so
+    it can be re-entered), counted here for ``/health``, and a console
+    command that lost one exits non-zero."""
+
+    def __init__(self):
+        self.lost = 0
+        self.last_lost = None
+
+    def lose(self, entry, exc):
+        self.lost += 1
+        self.last_lost = entry
+        log.error("AUDIT ENTRY LOST (%s: %s): %s", type(exc).__name__, exc,
+                  json.dumps(entry, ensure_ascii=False))
+
+
+def health_of(registry):
+    found = registry.queryUtility(IAuditHealth)
+    if found is None:
+        found = AuditHealth()
+        registry.registerUtility(found, IAuditHealth)
+    return found
+
+
 def write_standalone(registry, entry):
-    db = registry._zodb_databases[AUDIT_DB]
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
-    try:
-        for attempt in range(5):
-            try:
-                with tm:
-                    get_log(conn).append(entry)
-                return
-            except Exception as exc:  # ConflictError: try again
-                if attempt == 4 or not _retryable(exc):
-                    log.exception("audit entry lost: %r", entry)
-                    return
-    finally:
-        conn.close()
-
-
-def _retryable(exc):
+    """Append ``entry`` in a transaction of its own (a refusal, after the
+    request's was aborted), retrying conflicts; a failure is counted and
+    logged, never silent."""
+    from .. import db
     from ZODB.POSException import ConflictError
-    return isinstance(exc, ConflictError)
+    for attempt in range(5):
+        try:
+            with db.transaction(registry, AUDIT_DB) as conn:
+                get_log(conn).append(entry)
+            return True
+        except ConflictError as exc:
+            if attempt == 4:
+                health_of(registry).lose(entry, exc)
+        except Exception as exc:        # disk full, storage closed: fail loudly
+            health_of(registry).lose(entry, exc)
+            return False
+    return False
 
 
 def history(request, target):

@@ -38,6 +38,14 @@ def change_feed_identity(root):
         log.feed_id = make_feed_id()
 
 
+def outbox_failed_set(root):
+    """Outboxes get the set of records the worker could not index."""
+    from ..indexing.outbox import get_outbox
+    outbox = get_outbox(root)
+    if "failed" not in outbox.__dict__:
+        outbox.failed = OOBTree()
+
+
 def catalog_layout(root):
     """A catalog of an older layout (or none) is rebuilt from the tree."""
     from ..indexing.catalog import LAYOUT, RecordCatalog
@@ -54,3 +62,4 @@ def register(config):
     add(outbox_digests, "2026-12-outbox-digests")
     add(change_feed_identity, "2026-12-change-feed-identity")
     add(catalog_layout, "2026-12-catalog-layout-3")
+    add(outbox_failed_set, "2026-12-outbox-failed-set")

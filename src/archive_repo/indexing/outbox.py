@@ -45,13 +45,25 @@ SENTINEL = ""       # sorts before every key new_key() makes
 
 
 class Outbox(Persistent):
-    """Batches of paths whose full-text document must be (re)written, and
-    ``digests``: path → digest of what was last queued for it."""
+    """Batches of paths whose full-text document must be (re)written;
+    ``digests``: path → digest of what was last queued for it; ``failed``:
+    path → ``(when, why)`` for records the worker could not index (their
+    batch is acknowledged so the queue moves on, and the failure is kept
+    here — check-index reports it, reindex retries it — instead of being a
+    log line nobody reads)."""
 
     def __init__(self):
         self.batches = OOBTree()
         self.batches[SENTINEL] = None
         self.digests = OOBTree()
+        self.failed = OOBTree()
+
+    def fail(self, path, why, at):
+        self.failed[path] = (at, why)
+
+    def indexed(self, path):
+        if path in self.failed:
+            del self.failed[path]
 
     def changed(self, path, digest):
         """Whether ``digest`` differs from the one last queued for

@@ -24,15 +24,18 @@ def catalog_all(root, catalog, progress=None):
 
 def differences(root, fulltext):
     """``{"missing_catalog", "extra_catalog", "missing_fulltext",
-    "extra_fulltext", "pending"}`` — lists of paths."""
+    "extra_fulltext", "failed", "pending"}`` — lists of paths (``failed``: the
+    index worker could not index them; see Outbox.failed)."""
     tree = {r.path for r in iter_records(root)}
     catalog = set(get_catalog(root).paths())
     indexed = fulltext.paths()
-    pending = get_outbox(root).paths()
+    outbox = get_outbox(root)
+    pending, failed = outbox.paths(), set(outbox.failed) & tree
     return {
         "missing_catalog": sorted(tree - catalog),
         "extra_catalog": sorted(catalog - tree),
-        "missing_fulltext": sorted(tree - indexed - pending),
+        "missing_fulltext": sorted(tree - indexed - pending - failed),
         "extra_fulltext": sorted(indexed - tree - pending),
+        "failed": sorted(failed),
         "pending": sorted(pending),
     }

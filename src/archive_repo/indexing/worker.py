@@ -12,6 +12,7 @@ import threading
 import transaction
 from ZODB.POSException import ConflictError
 
+from .. import timeutil
 from .documents import document_values
 from .fulltext import document
 from .outbox import get_outbox
@@ -159,8 +160,9 @@ class IndexWorker:
             conn.close()
 
     def write(self, root, paths):
-        """Write the current state of ``paths`` to the full-text index."""
-        docs, gone = [], []
+        """Write the current state of ``paths`` to the full-text index; the
+        records that could not be are kept in the outbox's failed set."""
+        docs, gone, outbox = [], [], get_outbox(root)
         for path in paths:
             record = resolve(root, path)
             if record is None:
@@ -168,9 +170,12 @@ class IndexWorker:
                 continue
             try:
                 docs.append(document(document_values(record, root)))
-            except Exception:   # one bad record must not block the queue
-                log.exception("index worker: cannot index %s (check-index will list it)",
-                              path)
+            except Exception as exc:   # one bad record must not block the queue
+                log.exception("index worker: cannot index %s (kept in the failed set)", path)
+                outbox.fail(path, "%s: %s" % (type(exc).__name__, exc),
+                            timeutil.isoformat(timeutil.now()))
+                continue
+            outbox.indexed(path)
         self.fulltext.apply(docs, gone)
 
     def _acknowledge(self, tm, root, keys):

@@ -18,6 +18,7 @@ LABELS = {
     "stale_catalog": "danh mục lỗi thời",
     "missing_fulltext": "thiếu trong chỉ mục toàn văn",
     "extra_fulltext": "thừa trong chỉ mục toàn văn",
+    "failed": "không lập được chỉ mục (lỗi khi trích văn bản)",
     "pending": "đang chờ cập nhật (hàng đợi)",
 }
 

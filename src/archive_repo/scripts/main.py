@@ -41,6 +41,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     from pyramid.paster import bootstrap, setup_logging
     from zc.lockfile import LockError
+    from .. import audit
     from ..errors import ArchiveError
     logging.captureWarnings(True)
     try:
@@ -49,7 +50,13 @@ def main(argv=None):
         pass
     try:
         with bootstrap(args.config, options=CONSOLE) as env:
-            return importlib.import_module(args.module).run(args, env) or 0
+            status = importlib.import_module(args.module).run(args, env) or 0
+            lost = audit.health_of(env["registry"]).lost
+            if lost:
+                print("lỗi: %d mục nhật ký kiểm tra (audit) không ghi được; xem nhật ký lỗi "
+                      "(ERROR) để nhập lại" % lost, file=sys.stderr)
+                return status or 3
+            return status
     except ArchiveError as exc:
         print("lỗi: %s" % exc.message, file=sys.stderr)
         return 2

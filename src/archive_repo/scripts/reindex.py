@@ -15,6 +15,7 @@ import sys
 from ..indexing.catalog import get_catalog
 from ..indexing.documents import document_values
 from ..indexing.fulltext import document
+from .. import timeutil
 from ..indexing.outbox import get_outbox
 from ..indexing.rebuild import count_records, differences, iter_records
 from ..indexing.text import get_text_store
@@ -76,11 +77,17 @@ def flush(batch, root, fulltext, tm, bar):
     this run covers are removed only at the end)."""
     if not batch:
         return
-    catalog = get_catalog(root)
+    catalog, outbox = get_catalog(root), get_outbox(root)
     docs = []
     for record in batch:
         catalog.index(record)
-        docs.append(document(document_values(record, root)))
+        try:
+            docs.append(document(document_values(record, root)))
+        except Exception as exc:    # kept in the failed set; check-index lists it
+            outbox.fail(record.path, "%s: %s" % (type(exc).__name__, exc),
+                        timeutil.isoformat(timeutil.now()))
+            continue
+        outbox.indexed(record.path)
     fulltext.apply(docs)
     tm.commit()
     tm.begin()
