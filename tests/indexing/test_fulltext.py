@@ -114,12 +114,12 @@ def test_merges_stay_bounded_and_lose_nothing(fulltext, monkeypatch):
 
 def test_the_whoosh_self_test_knows_the_answers_and_notices_a_change(monkeypatch):
     """Start-up runs it; a whoosh3 whose block reading changed fails it."""
-    from archive_repo.indexing import whoosh_internals
-    whoosh_internals._self_test.__wrapped__()
+    from archive_repo.indexing import whoosh_internals, whoosh_selftest
+    whoosh_selftest._self_test.__wrapped__()
     # a release whose blocks no longer expose their weights as we read them
     monkeypatch.setattr(whoosh_internals, "posting_blocks",
                         lambda m: iter([([0], [1.0], None)]))
     import archive_repo.indexing.fulltext as fulltext
     monkeypatch.setattr(fulltext, "posting_blocks", whoosh_internals.posting_blocks)
-    with pytest.raises(whoosh_internals.WhooshChanged):
-        whoosh_internals._self_test.__wrapped__()
+    with pytest.raises(whoosh_selftest.WhooshChanged):
+        whoosh_selftest._self_test.__wrapped__()

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from .. import timeutil
-from .tree import Node, nfc
+from .tree import Node, nfc, record_modified
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
@@ -125,7 +125,6 @@ def validation_node(parent, version):
 
 def generated_for(node):
     """Name → factory of the generated files of a record node."""
-    from .records import record_modified
     record, site = node.record, node.site
 
     def when():

@@ -1,17 +1,10 @@
 """Collection nodes of the records tree: archive → agency → year → record
 → versions → version (see tree.py for the map)."""
-from .tree import (ALWAYS_NAMED, ROOT_TITLE, Collection, EmptyFolder, NamedFolderNode,
-                   nfc, number_in)
+from ..resources import Folder
+from .tree import (ALWAYS_NAMED, NAMED_TITLES, ROOT_TITLE, Collection, EmptyFolder, nfc,
+                   number_in, record_modified)
 from . import files
 from .summaries import Summary, of_record, year_summaries
-
-
-def record_modified(site, record):
-    """The newest of the current version's deposit and the record's last
-    logged change (recall, delivery state…)."""
-    moment = record.current.deposited_at
-    logged = site.log.modified_at(record.path) if site.log is not None else None
-    return max(moment, logged) if logged is not None else moment
 
 
 class RootNode(Collection):
@@ -194,3 +187,43 @@ class VersionNode(Collection):
 
     def extra(self):
         return {"version": self.name, "reason": self.version.reason or ""}
+
+
+class NamedFolderNode(Collection):
+    """A named container beside an agency's years (the incoming register)
+    and its sub-folders; leaves with ``as_json`` appear as ``{key}.json``."""
+
+    def __init__(self, site, parent, name, folder):
+        super().__init__(site, parent, name)
+        self.folder = folder
+
+    def displayname(self):
+        if isinstance(self.parent, NamedFolderNode):
+            return "Năm %s" % self.name if self.name.isdigit() else self.name
+        return NAMED_TITLES.get(self.name, self.name)
+
+    def _wrap(self, key, value):
+        if isinstance(value, Folder):
+            return NamedFolderNode(self.site, self, str(key), value)
+        return files.JsonEntryNode(self.site, self, "%s.json" % key, value)
+
+    def child(self, name):
+        key = name[:-5] if name.endswith(".json") else name
+        value = self.folder[key]
+        # the stored name, not the asked one: an IntFolder also answers to
+        # "02026", which must not become a second href
+        node = self._wrap(getattr(value, "__name__", None) or key, value)
+        if node.name != name:
+            raise KeyError(name)
+        return node
+
+    def children(self):
+        return (self._wrap(key, value) for key, value in self.folder.items())
+
+
+def resolve(site, segments):
+    """The node at ``segments`` (decoded path segments), or KeyError."""
+    node = RootNode(site)
+    for name in segments:
+        node = node.child(nfc(name))
+    return node

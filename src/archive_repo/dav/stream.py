@@ -15,7 +15,8 @@ from pyramid.httpexceptions import HTTPNotFound
 
 from ..resources import get_root
 from .changes import get_log
-from .tree import Site, resolve
+from .records import resolve
+from .tree import Site
 
 
 def site_for(conn, request):

@@ -16,10 +16,13 @@ Nodes are throw-away wrappers made per request.  Everything a listing
 shows comes from pickled metadata (record, version), never from a blob;
 a year lists straight from its IOBTree.  Names are compared in Unicode NFC
 (macOS clients send NFD).
+
+This module holds the bases and helpers; ``records.py`` the concrete tree
+(and ``resolve``), ``files.py`` the file nodes — records imports files and
+both import tree, never the other way round.
 """
 import unicodedata
 
-from ..resources import Folder
 from ..resources.folder import parse_number
 
 ROOT_TITLE = "Kho lưu trữ văn bản điện tử tỉnh Lào Cai"
@@ -103,43 +106,9 @@ class Collection(Node):
     collection = True
 
 
-def resolve(site, segments):
-    """The node at ``segments`` (decoded path segments), or KeyError."""
-    from .records import RootNode
-    node = RootNode(site)
-    for name in segments:
-        node = node.child(nfc(name))
-    return node
-
-
-class NamedFolderNode(Collection):
-    """A named container beside an agency's years (the incoming register)
-    and its sub-folders; leaves with ``as_json`` appear as ``{key}.json``."""
-
-    def __init__(self, site, parent, name, folder):
-        super().__init__(site, parent, name)
-        self.folder = folder
-
-    def displayname(self):
-        if isinstance(self.parent, NamedFolderNode):
-            return "Năm %s" % self.name if self.name.isdigit() else self.name
-        return NAMED_TITLES.get(self.name, self.name)
-
-    def _wrap(self, key, value):
-        if isinstance(value, Folder):
-            return NamedFolderNode(self.site, self, str(key), value)
-        from .files import JsonEntryNode
-        return JsonEntryNode(self.site, self, "%s.json" % key, value)
-
-    def child(self, name):
-        key = name[:-5] if name.endswith(".json") else name
-        value = self.folder[key]
-        # the stored name, not the asked one: an IntFolder also answers to
-        # "02026", which must not become a second href
-        node = self._wrap(getattr(value, "__name__", None) or key, value)
-        if node.name != name:
-            raise KeyError(name)
-        return node
-
-    def children(self):
-        return (self._wrap(key, value) for key, value in self.folder.items())
+def record_modified(site, record):
+    """The newest of the current version's deposit and the record's last
+    logged change (recall, delivery state…)."""
+    moment = record.current.deposited_at
+    logged = site.log.modified_at(record.path) if site.log is not None else None
+    return max(moment, logged) if logged is not None else moment

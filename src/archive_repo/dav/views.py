@@ -19,7 +19,7 @@ from . import propfind
 from .changes import MAX_LIMIT, ensure_log
 from .files import PdfNode
 from .stream import in_own_connection, site_for
-from .tree import resolve
+from .records import resolve
 
 ALLOW = "OPTIONS, GET, HEAD, PROPFIND"
 ROUTES = ("dav", "dav_top")

@@ -4,8 +4,8 @@ refusal cheap and leaves nothing behind.
 1. metadata parsed; a state secret is refused before the file is touched
    (Art. 1.2: never stored, not even the bytes);
 2. metadata validated; the URL's year must be the year of issue;
-3. the file spooled (hashed on the way), checked by the rule engine; a
-   REJECT failure refuses the deposit;
+3. the file spooled (hashed on the way), checked by the rule engine
+   (``rules.engine.evaluate_file``); a REJECT failure refuses the deposit;
 4. a number chosen, the record added and sent to its receivers (its
    deliveries are part of the deposit, not a reaction to it), and
    ``RecordAdded`` fired — in the caller's transaction.
@@ -51,17 +51,6 @@ def prepare(raw_metadata, year, known_agency):
     return meta
 
 
-def evaluate_file(spooled, meta, at, policy):
-    from ..rules import evaluate
-    if spooled.size == 0:
-        raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
-                         [{"field": "file"}])
-    report = evaluate(spooled.path, meta, at, policy)
-    if report["rejections"]:
-        raise Rejected(report["rejections"])
-    return report
-
-
 def deposit(year, meta, spooled, report, actor, at, registry, request=None, deliver=True,
             because=None):
     """Register the checked document under ``year`` and send it to its
@@ -87,4 +76,4 @@ def deposit(year, meta, spooled, report, actor, at, registry, request=None, deli
     return record
 
 
-__all__ = ["prepare", "evaluate_file", "deposit"]
+__all__ = ["prepare", "deposit"]

@@ -2,7 +2,7 @@
 systems and historical bulk imports all come through here.
 
 The header becomes deposit metadata and goes through the same steps as a
-multipart deposit (deposit.service: prepare → evaluate_file → deposit);
+multipart deposit (prepare → rules.engine.evaluate_file → deposit);
 ``BussinessDocType`` picks what the message does:
 
     0 new      a new record (the number must be free: a repeated message is 409)
@@ -20,6 +20,7 @@ audit entry per message, named as the import.
 import json
 
 from ..deposit import service
+from ..rules.engine import evaluate_file
 from ..deposit.upload import Spooled, safe_filename
 from ..errors import ArchiveError, BadRequest
 from ..events import Because
@@ -144,7 +145,7 @@ def _spooled(message, ctx):
 def _new(message, ctx, known_agency, business, reason):
     meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
     spooled = _spooled(message, ctx)
-    report = service.evaluate_file(spooled, meta, ctx.at, ctx.policy)
+    report = evaluate_file(spooled, meta, ctx.at, ctx.policy)
     record = service.deposit(ctx.year, meta, spooled, report, ctx.actor, ctx.at,
                              registry=ctx.registry, request=ctx.request, deliver=ctx.deliver,
                              because=ctx.because(business, version=1))

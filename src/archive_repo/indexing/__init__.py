@@ -88,7 +88,7 @@ def startup(registry):
     left in the outbox before the first request — a restarted server answers
     searches with every committed record — and start the worker thread."""
     from ..resources import get_root
-    from .whoosh_internals import self_test
+    from .whoosh_selftest import self_test
     self_test()             # whoosh3's internals still read as we read them
     fulltext = fulltext_of(registry)
     prepare(registry, fulltext)

@@ -14,6 +14,7 @@ import os
 
 from .. import timeutil
 from ..doctypes import SECRET_LEVELS
+from ..errors import BadRequest, Rejected
 from ..vietnamese import fold_words
 from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
                timing, trust, urgency)
@@ -213,4 +214,16 @@ def evaluate(path, metadata, deposited_at, policy):
     return report(ctx, checks, made_at)
 
 
-__all__ = ["evaluate", "policy_from_settings", "rule_policy", "ENGINE_VERSION", "RulePolicy"]
+def evaluate_file(spooled, meta, at, policy):
+    """The report on a spooled upload (a deposit or a new version); an empty
+    file and a REJECT failure refuse it (raise)."""
+    if spooled.size == 0:
+        raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
+                         [{"field": "file"}])
+    report = evaluate(spooled.path, meta, at, policy)
+    if report["rejections"]:
+        raise Rejected(report["rejections"])
+    return report
+
+
+__all__ = ["evaluate", "evaluate_file", "policy_from_settings", "rule_policy", "ENGINE_VERSION", "RulePolicy"]

@@ -4,6 +4,7 @@ from pyramid.view import view_config
 
 from .. import timeutil
 from ..rules import rule_policy
+from ..rules.engine import evaluate_file
 from ..deposit import service
 from ..http import respond, url_of
 from ..http.body import check_size, read_upload
@@ -75,7 +76,7 @@ def deposit_view(request):
     with read_upload(request, before_file) as form:
         meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known)
         spooled = form.upload
-        report = service.evaluate_file(spooled, meta, at, rule_policy(request.registry))
+        report = evaluate_file(spooled, meta, at, rule_policy(request.registry))
         record = service.deposit(year, meta, spooled, report, request.identity, at,
                                  registry=request.registry, request=request)
     request.response.status_int = 201

@@ -2,13 +2,14 @@
 ``BussinessDocType`` 2 update, 3 replace).
 
 Each version is an immutable :class:`~archive_repo.resources.Version` with
-its own rule report (deposit.service.evaluate_file); ``document.pdf``
+its own rule report (rules.engine.evaluate_file); ``document.pdf``
 serves the newest, ``versions/N/document.pdf`` any of them.  A recalled
 record is frozen and takes no new version.
 """
 from ..errors import BadRequest
 from ..events import RecordActionNoted, RecordModified, fire
 from ..resources import new_version
+from ..rules.engine import evaluate_file
 from ..resources.folder import parse_number
 from .deliveries import actor_id
 from .recall import check_issuer, check_not_recalled
@@ -42,7 +43,6 @@ def add_version(record, kind, spooled, actor, at, policy, *, registry, request=N
     return ``(version, duplicate)``.  The same bytes as a version the record
     already has (a replayed message, a retried upload) add nothing: that
     version is returned with ``duplicate`` true, and only audited."""
-    from ..deposit.service import evaluate_file
     kind = check_kind(kind)
     same = same_bytes(record, spooled.sha256)
     detail = {"kind": kind, "sha256": spooled.sha256}
