@@ -71,17 +71,19 @@ def main(global_config, **settings):
     (it applies what it queued itself, see ``archive_repo.indexing``)."""
     if global_config.get("archive_repo.console"):
         settings["archive_repo.index_worker"] = "false"
-    return start(make_config(settings))
+    # ``archive-repo evolve`` runs the steps itself (and --dry-run must find
+    # them pending): its app only makes sure the root exists.
+    return start(make_config(settings), evolve=global_config.get("archive_repo.evolve") != "manual")
 
 
-def start(config):
+def start(config, evolve=True):
     """The WSGI app of ``config``, its database evolved first."""
     config.commit()                 # the evolve steps are registered actions
     from . import evolution
     # Data first reaches today's shape (or start-up stops); only then do the
     # concerns' ApplicationCreated subscribers (catalog, change log, index
     # worker) open it.
-    evolution.startup(config.registry)
+    evolution.startup(config.registry, run=evolve)
     return config.make_wsgi_app()
 
 

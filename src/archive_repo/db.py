@@ -30,6 +30,13 @@ def database(registry, name=RECORDS):
     return registry._zodb_databases[name]
 
 
+def close_all(registry):
+    """Close every database of the app (a console command's end: run
+    in-process, the next one can open the FileStorage again)."""
+    for db in list(registry._zodb_databases.values()):
+        db.close()
+
+
 @contextmanager
 def opened(db):
     """A connection of ``db`` with a private transaction manager, closed on

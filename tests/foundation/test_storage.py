@@ -41,9 +41,10 @@ def test_tokens_are_stored_only_hashed(env):
         assert hash_token(token).encode("ascii") in stored
 
 
-def test_the_deposit_report_is_stored_as_one_json_text_and_old_dicts_still_read(tmp_path):
+def test_the_deposit_report_is_stored_as_one_json_text_and_old_dicts_evolve(tmp_path):
     """New versions keep the report as JSON text in their state; a version
-    stored before (the report as a pickled dict) reads the same."""
+    stored before (the report as a pickled dict) is brought to that shape by
+    its evolve step at start-up, and reads the same."""
     import json
     from tests.conftest import H38, build_env, close_env
     env = build_env(tmp_path)
@@ -60,6 +61,7 @@ def test_the_deposit_report_is_stored_as_one_json_text_and_old_dicts_still_read(
         del state["_report"]
         state["report"] = report
         version._p_changed = True
+        del env.root(conn).evolved["2026-12-version-reports-json"]   # an older release
     conn.close()
     close_env(env)
     again = build_env(tmp_path)
@@ -67,4 +69,10 @@ def test_the_deposit_report_is_stored_as_one_json_text_and_old_dicts_still_read(
         again.auth("archivist"), Accept="application/json")).json
     assert after["legal_status"] == before["legal_status"]
     assert after["checks"] == before["checks"] and after["checks"]
+    conn = again.conn()
+    state = again.root(conn).agencies[H38]["2026"]["1"].current
+    state._p_activate()
+    assert isinstance(state.__dict__["_report"], str) and "report" not in state.__dict__
+    assert "2026-12-version-reports-json" in again.root(conn).evolved
+    conn.close()
     close_env(again)

@@ -107,10 +107,11 @@ def evolve(registry, dry_run=False, only_startup=False, out=None):
     return ran
 
 
-def startup(registry):
+def startup(registry, run=True):
     """Before the app serves: create the root of a new database (every step
     counts as done there: nothing old to evolve), run what may run at
-    start-up, and refuse to start while a step that may not is pending."""
+    start-up, and refuse to start while a step that may not is pending
+    (``run=False``: only the root — the evolve command's own start)."""
     from ..resources import get_root
     from ..resources.root import ROOT_KEY
     with db.transaction(registry) as conn:
@@ -119,6 +120,8 @@ def startup(registry):
         if fresh:
             stamp = timeutil.isoformat(timeutil.now())
             evolved(root).update((s.name, stamp) for s in steps_of(registry))
+    if not run:
+        return
     evolve(registry, only_startup=True)
     left = [s.name for s in pending(registry)]
     if left:

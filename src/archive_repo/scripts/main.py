@@ -23,6 +23,9 @@ COMMANDS = {
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}
+# More for one command: ``evolve`` runs the evolve steps itself, so its app
+# must not run them at start-up.
+OPTIONS = {"evolve": {"archive_repo.evolve": "manual"}}
 
 
 def build_parser():
@@ -41,7 +44,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     from pyramid.paster import bootstrap, setup_logging
     from zc.lockfile import LockError
-    from .. import audit
+    from .. import audit, db
     from ..errors import ArchiveError
     logging.captureWarnings(True)
     try:
@@ -49,14 +52,21 @@ def main(argv=None):
     except Exception:
         pass
     try:
-        with bootstrap(args.config, options=CONSOLE) as env:
-            status = importlib.import_module(args.module).run(args, env) or 0
-            lost = audit.health_of(env["registry"]).lost
-            if lost:
-                print("lỗi: %d mục nhật ký kiểm tra (audit) không ghi được; xem nhật ký lỗi "
-                      "(ERROR) để nhập lại" % lost, file=sys.stderr)
-                return status or 3
-            return status
+        options = dict(CONSOLE, **OPTIONS.get(args.command, {}))
+        registry = None
+        try:
+            with bootstrap(args.config, options=options) as env:
+                registry = env["registry"]
+                status = importlib.import_module(args.module).run(args, env) or 0
+                lost = audit.health_of(registry).lost
+        finally:
+            if registry is not None:    # after bootstrap closed its request
+                db.close_all(registry)
+        if lost:
+            print("lỗi: %d mục nhật ký kiểm tra (audit) không ghi được; xem nhật ký lỗi "
+                  "(ERROR) để nhập lại" % lost, file=sys.stderr)
+            return status or 3
+        return status
     except ArchiveError as exc:
         print("lỗi: %s" % exc.message, file=sys.stderr)
         return 2
