@@ -12,17 +12,16 @@ file: a deposit refuses state secrets there, before a byte of the file is
 written (clients send ``metadata`` first; a file sent first is spooled and
 removed again on refusal).
 """
-import hashlib
 import itertools
 import os
 import posixpath
 import re
-import tempfile
 import unicodedata
 
 import multipart
 
 from ..errors import BadRequest
+from ..spool import Spool
 
 CHUNK = 1 << 20
 FIELD_LIMIT = 1 << 20
@@ -113,7 +112,7 @@ def read_form(request, tmpdir=None, file_field="file", before_file=None):
                     sink = _event(form, sink, event, tmpdir, file_field, before_file)
     except BaseException as exc:
         if isinstance(sink, _FilePart):
-            sink.out.close()
+            sink.spool.discard()
         form.__exit__(None, None, None)
         if isinstance(exc, multipart.MultipartError):
             raise _malformed(exc) from exc
@@ -157,16 +156,14 @@ class _TextPart:
 
 class _FilePart:
     def __init__(self, form, segment, tmpdir):
-        filename = safe_filename(segment.filename)
-        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".pdf", dir=tmpdir)
-        form.upload = Spooled(path, None, 0, filename)
-        self.out, self.digest, self.spooled = os.fdopen(fd, "wb"), hashlib.sha256(), form.upload
+        filename = safe_filename(segment.filename)      # refused before a file exists
+        self.spool = Spool(tmpdir, prefix="upload-", suffix=".pdf")
+        form.upload = Spooled(self.spool.path, None, 0, filename)
+        self.spooled = form.upload
 
     def write(self, data):
-        self.digest.update(data)
-        self.spooled.size += len(data)
-        self.out.write(data)
+        self.spool.write(data)
+        self.spooled.size = self.spool.size
 
     def close(self):
-        self.out.close()
-        self.spooled.sha256 = self.digest.hexdigest()
+        _, self.spooled.sha256, self.spooled.size = self.spool.close()

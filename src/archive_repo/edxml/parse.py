@@ -16,14 +16,13 @@ attachments; :class:`Message` removes the files it still owns on exit.
 """
 import base64
 import binascii
-import hashlib
 import os
-import tempfile
 import zipfile
 
 from lxml import etree
 
 from ..errors import BadRequest, TooLarge
+from ..spool import Spool
 
 CHUNK = 1 << 16
 MAX_DEPTH = 64
@@ -86,10 +85,12 @@ class Base64Sink:
     """Decodes base64 text arriving in pieces into a temp file, hashing it."""
 
     def __init__(self, tmpdir, limit):
-        fd, self.path = tempfile.mkstemp(prefix="edxml-", suffix=".bin", dir=tmpdir)
-        self.out = os.fdopen(fd, "wb")
-        self.pending = ""
-        self.digest, self.size, self.limit = hashlib.sha256(), 0, limit
+        self.spool = Spool(tmpdir, prefix="edxml-", limit=limit, over_limit=self._too_large)
+        self.path, self.pending, self.limit = self.spool.path, "", limit
+
+    def _too_large(self, size):
+        raise TooLarge("too_large", "Tệp đính kèm vượt quá giới hạn %d MB."
+                       % (self.limit >> 20), [{"limit_bytes": self.limit}])
 
     def write(self, text):
         self.pending += "".join(text.split())
@@ -103,23 +104,15 @@ class Base64Sink:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise Refused("Tệp đính kèm không phải base64 hợp lệ.")
-        self.size += len(data)
-        if self.size > self.limit:
-            raise TooLarge("too_large", "Tệp đính kèm vượt quá giới hạn %d MB."
-                           % (self.limit >> 20), [{"limit_bytes": self.limit}])
-        self.digest.update(data)
-        self.out.write(data)
+        self.spool.write(data)
 
     def finish(self):
         if self.pending:
             raise Refused("Tệp đính kèm không phải base64 hợp lệ (độ dài sai).")
-        self.out.close()
-        return Attachment(self.path, self.digest.hexdigest(), self.size)
+        return Attachment(*self.spool.close())
 
     def discard(self):
-        self.out.close()
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+        self.spool.discard()
 
 
 class Target:
@@ -275,18 +268,16 @@ def unzip_if_zipped(attachment, limit, tmpdir=None):
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) != 1 or members[0].file_size > limit:
             raise Refused("Tệp đính kèm nén phải chứa đúng một tệp, không quá giới hạn dung lượng.")
-        fd, path = tempfile.mkstemp(prefix="edxml-", suffix=".bin", dir=tmpdir)
-        digest, size = hashlib.sha256(), 0
-        with os.fdopen(fd, "wb") as out, archive.open(members[0]) as src:
+        spool = Spool(tmpdir, prefix="edxml-", limit=limit, over_limit=_unzipped_too_large)
+        with archive.open(members[0]) as src:
             for chunk in iter(lambda: src.read(CHUNK), b""):
-                size += len(chunk)
-                if size > limit:
-                    out.close()
-                    os.unlink(path)
-                    raise Refused("Tệp giải nén vượt quá giới hạn dung lượng.")
-                digest.update(chunk)
-                out.write(chunk)
+                spool.write(chunk)
+        path, sha256, size = spool.close()
     os.unlink(attachment.path)
-    attachment.path, attachment.sha256, attachment.size = path, digest.hexdigest(), size
+    attachment.path, attachment.sha256, attachment.size = path, sha256, size
     attachment.name = os.path.basename(members[0].filename) or attachment.name
     return attachment
+
+
+def _unzipped_too_large(size):
+    raise Refused("Tệp giải nén vượt quá giới hạn dung lượng.")
