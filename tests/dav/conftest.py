@@ -3,10 +3,12 @@ real waitress server (optionally mounted under a path prefix, as behind a
 reverse proxy), and a bulk year built straight in the database."""
 import base64
 import hashlib
-import threading
+
 from datetime import timedelta
 
 import pytest
+
+from tests.support.threads import race
 import transaction
 
 from tests.conftest import H38, STTTT, build_env, close_env
@@ -93,8 +95,5 @@ def bulk_year(env, agency, year, count, start=1):
 
 
 def run_threads(count, target):
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = race(count, target)
+    assert errors == []

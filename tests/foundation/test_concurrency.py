@@ -1,9 +1,10 @@
 """Concurrent deposits into one year on a real FileStorage never share a
 number: the BTree key refuses the duplicate and pyramid_retry replays."""
-import threading
+
 from collections import Counter
 
 from tests.conftest import H38
+from tests.support.threads import race
 
 
 def test_parallel_deposits_get_distinct_consecutive_numbers(env):
@@ -11,24 +12,13 @@ def test_parallel_deposits_get_distinct_consecutive_numbers(env):
     retries = []
     env.registry.registerHandler(lambda event: retries.append(event.exception),
                                  (IBeforeRetry,))
-    results, errors = [], []
-    start = threading.Barrier(8)
 
-    def worker():
-        start.wait()
-        for _ in range(4):
-            try:
-                res = env.deposit(status="*")
-                results.append((res.status_int, res.json.get("number")))
-            except Exception as exc:  # noqa: BLE001 — reported below
-                errors.append(repr(exc))
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    def worker(_):
+        return [(res.status_int, res.json.get("number"))
+                for res in (env.deposit(status="*") for _ in range(4))]
+    batches, errors = race(8, worker)
     assert errors == []
+    results = [item for batch in batches for item in batch]
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 32}, statuses
     numbers = sorted(n for _, n in results)

@@ -1,24 +1,12 @@
 """Concurrent accepts on one FileStorage: one incoming number per delivery,
 distinct consecutive numbers per register."""
-import threading
+from tests.support import threads
 
 from tests.workflow.conftest import STTTT, accept
 
 
 def race(count, work):
-    start, results, errors = threading.Barrier(count), [], []
-
-    def worker(i):
-        start.wait()
-        try:
-            results.append(work(i))
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(repr(exc))
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = threads.race(count, work)
     assert errors == []
     return results
 
