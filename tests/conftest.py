@@ -51,8 +51,9 @@ class Env:
 
     def conn(self):
         """A fresh connection (own transaction manager) to look inside."""
-        tm = transaction.TransactionManager()
-        return self.registry._zodb_databases[""].open(transaction_manager=tm)
+        from archive_repo import db
+        return db.database(self.registry).open(
+            transaction_manager=transaction.TransactionManager())
 
     def root(self, conn):
         from archive_repo.resources import get_root
@@ -84,25 +85,21 @@ def default_metadata(year=2026):
 
 
 def add_agencies(registry, codes):
+    from archive_repo import db
     from archive_repo.resources import Agency, get_root
-    tm = transaction.TransactionManager()
-    conn = registry._zodb_databases[""].open(transaction_manager=tm)
-    with tm:
+    with db.transaction(registry) as conn:
         root = get_root(conn)
         for code, name in codes:
             if code not in root.agencies:
                 root.agencies.add(code, Agency(code, name))
-    conn.close()
 
 
 def issue(registry, role, agency=None):
+    from archive_repo import db
     from archive_repo.resources import get_root
     from archive_repo.security import issue_token
-    tm = transaction.TransactionManager()
-    conn = registry._zodb_databases[""].open(transaction_manager=tm)
-    with tm:
+    with db.transaction(registry) as conn:
         token, _ = issue_token(get_root(conn), role, agency)
-    conn.close()
     return token
 
 
@@ -127,8 +124,8 @@ def build_env(tmp_path, **extra_settings):
 
 
 def close_env(env):
-    for db in env.registry._zodb_databases.values():
-        db.close()
+    from archive_repo import db
+    db.close_all(env.registry)
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ real waitress server (optionally mounted under a path prefix, as behind a
 reverse proxy), and a bulk year built straight in the database."""
 import base64
 import hashlib
-
 from datetime import timedelta
 
 import pytest
+import transaction
 
 from tests.support.threads import race
-import transaction
 
 from tests.conftest import H38, STTTT, build_env, close_env
 from tests.support.server import serving

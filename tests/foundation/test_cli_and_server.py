@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import default_metadata
+from tests.support.cli import cli
 from tests.support.pdfs import make_pdf
 
 BIN = Path(sys.executable).parent
@@ -46,12 +47,6 @@ listen = 127.0.0.1:{port}
     return ini
 
 
-def cli(ini, *args, check=True):
-    proc = subprocess.run([str(BIN / "archive-repo"), "-c", str(ini), *args],
-                          capture_output=True, text=True, timeout=120)
-    if check:
-        assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 @pytest.fixture
@@ -60,7 +55,7 @@ def ini(tmp_path):
 
 
 def test_init_seeds_directory_idempotently(ini):
-    first = cli(ini, "init")
+    first = cli(ini, "init", subprocess_run=True)      # the operator's console script
     assert "thêm" in first.stdout
     listing = cli(ini, "agency", "list").stdout
     assert H38 in listing
@@ -95,7 +90,7 @@ def test_a_database_held_by_the_server_gets_a_clear_one_line_error(ini, tmp_path
     cli(ini, "init")
     held = FileStorage(str(tmp_path / "var" / "Data.fs"))  # as a running pserve holds it
     try:
-        busy = cli(ini, "agency", "list", check=False)
+        busy = cli(ini, "agency", "list", check=False, subprocess_run=True)
     finally:
         held.close()
     assert busy.returncode == 2
@@ -136,7 +131,8 @@ def wait_for(url, proc, seconds=30):
 
 def test_pserve_serves_deposit_and_document(ini):
     cli(ini, "init")
-    token = cli(ini, "token", "add", "--agency", H38, "--role", "clerk").stdout.split()[-1]
+    token = cli(ini, "token", "add", "--agency", H38, "--role", "clerk",
+                subprocess_run=True).stdout.split()[-1]
     port = [l for l in ini.read_text().splitlines() if l.startswith("listen")][0].split(":")[-1]
     base = "http://127.0.0.1:%s" % port
     proc = subprocess.Popen([str(BIN / "pserve"), str(ini)], stdout=subprocess.PIPE,

@@ -1,6 +1,5 @@
 """Concurrent deposits into one year on a real FileStorage never share a
 number: the BTree key refuses the duplicate and pyramid_retry replays."""
-
 from collections import Counter
 
 from tests.conftest import H38

@@ -4,8 +4,6 @@ revalidate from the command line and read the new reports back."""
 import contextlib
 import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -326,12 +324,9 @@ def _hand_over(env, tmp_path):
     return ini
 
 
-def _cli(ini, *args):
-    cli = Path(sys.executable).parent / "archive-repo"
-    proc = subprocess.run([str(cli), "-c", str(ini), "revalidate", *args],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+def _cli(ini, *args, subprocess_run=False):
+    from tests.support.cli import cli
+    return cli(ini, "revalidate", *args, subprocess_run=subprocess_run).stdout
 
 
 @contextlib.contextmanager
@@ -373,7 +368,8 @@ def test_two_runs_keep_two_reports_beside_the_original(signed_env, pki, tmp_path
     _deposit(signed_env, signed_document(pki, org_time=_recent()))
     ini = _hand_over(signed_env, tmp_path)
     for _ in range(2):
-        assert "Tương đương văn bản giấy: 1; chỉ tham khảo: 0" in _cli(ini, "--agency", H38)
+        assert "Tương đương văn bản giấy: 1; chỉ tham khảo: 0" in _cli(ini, "--agency", H38,
+                                                                     subprocess_run=True)
     with _database(signed_env) as conn:
         [(path, version)] = _versions(conn)
         assert version.report["legal_status"] == "equivalent_to_paper"
