@@ -1,7 +1,7 @@
 """The agency directory: who may issue and receive, under which code.
 
 Codes are QCVN 102:2016 identifiers ``NNN.NN.NN.LNN``.  The directory is a
-data file (``config/agencies.csv``) seeded into the tree as :class:`Agency`
+data file (``archive_repo/data/agencies.csv``) seeded into the tree as :class:`Agency`
 containers; agencies that no longer exist keep their container with
 ``valid_to`` and ``successor``, so records they issued still resolve.
 """

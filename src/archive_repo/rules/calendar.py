@@ -4,7 +4,7 @@ A working day is Monday–Friday, minus the public holidays of the
 ``holidays`` package for Vietnam (Tết and Giỗ Tổ by the lunar calendar, 30/4,
 1/5, 2/9 and its adjacent day, the days off in lieu when a holiday falls on
 a weekend, and the civil-service swaps it knows), adjusted by the operator
-file ``config/working-days.json``:
+file ``archive_repo/data/working-days.json`` (setting ``archive_repo.calendar``):
 
 ``days_off``
     extra days off, ``{"YYYY-MM-DD": "why"}``;
