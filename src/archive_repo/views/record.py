@@ -1,5 +1,6 @@
 """A record: its JSON / HTML page, and its document's bytes."""
 from pyramid.httpexceptions import HTTPNotFound
+from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, view_config
 
 from .. import audit, conditional, timeutil
@@ -13,9 +14,7 @@ from ..http.serialize import record_json
 def record_view(request):
     data = record_json(request, request.context)
     if wants_json(request):
-        from pyramid.renderers import render_to_response
         return render_to_response("json", data, request=request)
-    from pyramid.renderers import render_to_response
     return render_to_response("archive_repo:templates/record.jinja2",
                               {"r": data, "show_date": timeutil.show_date},
                               request=request)
