@@ -333,18 +333,16 @@ def _cli(ini, *args, subprocess_run=False):
 def _database(env):
     """A connection to the records' FileStorage, opened directly (the app
     is closed: the CLI and this test take turns)."""
-    import transaction
     import ZODB
     from ZODB.FileStorage import FileStorage
+
+    from archive_repo.db import opened
     path = env.settings["zodbconn.uri"][len("file://"):].split("?")[0]
     db = ZODB.DB(FileStorage(path, blob_dir=os.path.join(os.path.dirname(path), "blobs")))
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
     try:
-        yield conn
+        with opened(db) as conn:
+            yield conn
     finally:
-        tm.abort()
-        conn.close()
         db.close()
 
 

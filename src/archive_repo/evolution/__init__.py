@@ -30,6 +30,7 @@ from zope.interface import Interface
 
 from .. import db, timeutil
 from ..errors import ArchiveError
+from ..registry import collected
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +63,8 @@ def add_evolve_step(config, run, name=None, title=None, at_startup=True):
     step = EvolveStep(name or run.__name__, run, title or (run.__doc__ or "").strip(),
                       at_startup)
 
-    def register():
-        steps = config.registry.queryUtility(IEvolveSteps)
-        if steps is None:
-            steps = []
-            config.registry.registerUtility(steps, IEvolveSteps)
-        steps.append(step)
-    config.action(("archive_repo.evolve_step", step.name), register)
+    config.action(("archive_repo.evolve_step", step.name),
+                  lambda: collected(config.registry, IEvolveSteps).append(step))
 
 
 def evolved(root):

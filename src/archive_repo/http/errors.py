@@ -6,6 +6,7 @@ from pyramid.renderers import render_to_response
 from zope.interface import Interface
 
 from .. import audit
+from ..registry import collected
 from . import prefers_html
 
 
@@ -53,18 +54,13 @@ def _path(request):
 
 
 def add_refusal_reason(config, explain):
-    """Directive ``config.add_refusal_reason``: register ``explain(request)`` → an ArchiveError saying why a 403 was
-    given, or None.  A concern whose ACLs withdraw a right (workflow: a
+    """Directive ``config.add_refusal_reason``: register ``explain(request)``
+    → an ArchiveError saying why a 403 was given, or None.  A concern whose ACLs withdraw a right (workflow: a
     destroyed copy) says why in words a clerk understands; the generic
     message stands otherwise."""
-    def register():
-        reasons = config.registry.queryUtility(IRefusalReasons)
-        if reasons is None:
-            reasons = []
-            config.registry.registerUtility(reasons, IRefusalReasons)
-        reasons.append(explain)
     # one registration per function (a second is a configuration conflict)
-    config.action(("archive_repo.refusal_reason", explain), register)
+    config.action(("archive_repo.refusal_reason", explain),
+                  lambda: collected(config.registry, IRefusalReasons).append(explain))
 
 
 def refusal_reason(request):
