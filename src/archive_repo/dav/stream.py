@@ -10,9 +10,11 @@ closed when the body is done or the client goes away (WSGI servers call
 generator).  Its cache is trimmed after every chunk, so a year of 100 000
 records never sits in memory.
 """
-import transaction
+from contextlib import ExitStack
+
 from pyramid.httpexceptions import HTTPNotFound
 
+from ..db import opened
 from ..resources import get_root
 from .changes import get_log
 from .records import resolve
@@ -28,9 +30,11 @@ class OwnConnectionBody:
     resolved in a fresh connection; ``tick`` frees that connection's cache."""
 
     def __init__(self, db, request, segments, produce):
-        self.tm = transaction.TransactionManager()
-        self.conn = db.open(transaction_manager=self.tm)
-        self.tm.begin()
+        # the connection lives as long as the body is iterated (db.opened,
+        # held open until close())
+        self.held = ExitStack()
+        self.conn = self.held.enter_context(opened(db))
+        self.conn.transaction_manager.begin()
         try:
             node = resolve(site_for(self.conn, request), segments)
         except KeyError:
@@ -47,8 +51,7 @@ class OwnConnectionBody:
         chunks, self.chunks = getattr(self, "chunks", None), None
         if chunks is not None and hasattr(chunks, "close"):
             chunks.close()
-        self.tm.abort()
-        self.conn.close()
+        self.held.close()               # aborts and closes the connection
         self.conn = None
 
 

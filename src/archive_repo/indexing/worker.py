@@ -9,10 +9,10 @@ directly (start-up repair, console jobs, tests).
 import logging
 import threading
 
-import transaction
 from ZODB.POSException import ConflictError
 
 from .. import timeutil
+from ..db import opened
 from .documents import document_values
 from .fulltext import document
 from .outbox import get_outbox
@@ -112,13 +112,9 @@ class IndexWorker:
     # -- work --------------------------------------------------------------
     def _peek(self, read):
         """``read(outbox)`` in a throw-away read-only transaction."""
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
+        with opened(self.db) as conn:
+            conn.transaction_manager.begin()
             return read(get_outbox(self.get_root(conn)))
-        finally:
-            tm.abort()
-            conn.close()
 
     def pending(self):
         """Batches not yet applied."""
@@ -142,9 +138,8 @@ class IndexWorker:
 
     def apply_oldest(self, count):
         """Apply up to ``count`` batches; None when there were none."""
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
+        with opened(self.db) as conn:
+            tm = conn.transaction_manager
             tm.begin()
             root = self.get_root(conn)
             entries = get_outbox(root).oldest(count)
@@ -155,9 +150,6 @@ class IndexWorker:
                 self.write(root, paths[start:start + CHUNK])
             self._acknowledge(tm, root, [key for key, _ in entries])
             return len(paths)
-        finally:
-            tm.abort()
-            conn.close()
 
     def write(self, root, paths):
         """Write the current state of ``paths`` to the full-text index; the

@@ -12,9 +12,8 @@ imported records are indexed for search, with their own progress bar.
 """
 import os
 
-import transaction
 
-from .. import timeutil
+from .. import db, timeutil
 from ..rules import rule_policy
 from ..settings import get_settings
 from ..edxml.importer import ImportContext, import_message, metadata_of
@@ -38,19 +37,17 @@ def add_arguments(parser):
 
 def run(args, env):
     registry = env["registry"]
-    db = registry._zodb_databases[""]
-    tm = transaction.TransactionManager()
-    conn = db.open(transaction_manager=tm)
     progress = Progress(len(args.files), "import")
     counts = {"imported": 0, "skipped": 0}
-    try:
-        for path in args.files:
-            outcome = _one(path, conn, tm, registry, args)
-            counts[outcome] += 1
-            progress.step()
-    finally:
-        progress.close()
-        conn.close()
+    # one transaction per file, on a connection of the job's own
+    with db.opened(db.database(registry)) as conn:
+        try:
+            for path in args.files:
+                outcome = _one(path, conn, conn.transaction_manager, registry, args)
+                counts[outcome] += 1
+                progress.step()
+        finally:
+            progress.close()
     print("đã nhập %(imported)d, bỏ qua %(skipped)d" % counts)
     index_imported(registry)
     return 0
