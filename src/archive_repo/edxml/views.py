@@ -11,7 +11,7 @@ from ..errors import ArchiveError, BadRequest, TooLarge
 from ..resources import Record, Year
 from ..http import url_of
 from ..http.body import blob_tmpdir
-from ..http.serialize import record_json, version_json
+from ..http.serialize import delivery_json, record_json, version_json
 from ..workflow.deliveries import Delivery
 from .build import business_of, write_message
 from .importer import ImportContext, import_message
@@ -107,7 +107,6 @@ def status_import_view(request):
     _check_response_for(status, delivery)
     action, changed = apply_status(status, delivery, request.root.agencies, request.identity,
                                    timeutil.now(), registry=request.registry, request=request)
-    from ..workflow.views import delivery_json
     return dict(delivery_json(request, delivery), status_code=status["code"],
                 changed=changed)
 

@@ -98,3 +98,13 @@ def record_summary(request, record):
 def _date(text):
     from datetime import date
     return date.fromisoformat(text) if text else None
+
+
+def delivery_json(request, delivery):
+    data = delivery.as_json()
+    data["url"] = url_of(request, delivery.path)
+    data["record_url"] = url_of(request, delivery.record.path)
+    data["document"] = record_summary(request, delivery.record)
+    if delivery.incoming:
+        data["incoming"]["url"] = url_of(request, delivery.incoming_path())
+    return data

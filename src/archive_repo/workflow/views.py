@@ -17,7 +17,7 @@ from ..resources import Agency, Record
 from ..http import url_of, wants_json
 from ..http.body import check_size, params_of, read_upload
 from ..http.paging import page_of, page_params
-from ..http.serialize import record_json, record_summary, version_json
+from ..http.serialize import delivery_json, record_json, version_json
 from . import actions, tracking
 from . import deliveries as dl
 from . import recall as rc
@@ -32,16 +32,6 @@ def respond(request, template, data):
     if wants_json(request):
         return render_to_response("json", data, request=request)
     return render_to_response(TEMPLATES + template, data, request=request)
-
-
-def delivery_json(request, delivery):
-    data = delivery.as_json()
-    data["url"] = url_of(request, delivery.path)
-    data["record_url"] = url_of(request, delivery.record.path)
-    data["document"] = record_summary(request, delivery.record)
-    if delivery.incoming:
-        data["incoming"]["url"] = url_of(request, delivery.incoming_path())
-    return data
 
 
 def clean_states(raw):
