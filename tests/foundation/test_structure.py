@@ -92,3 +92,12 @@ def test_no_two_packages_import_each_other():
     mutual = sorted({tuple(sorted((a, b))) for a in list(edges) for b in edges[a]
                      if a in edges.get(b, ())})
     assert mutual == []
+
+
+def test_views_share_through_http_not_through_each_other():
+    """What views share lives in archive_repo.http; one concern's views
+    module never imports another's."""
+    graph, _ = _imports()
+    crossing = sorted((m, t) for m, targets in graph.items() for t in targets
+                      if t.endswith(".views") and _package(t) != _package(m))
+    assert crossing == []
