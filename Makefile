@@ -11,8 +11,8 @@ SEARCH_N ?= 100000
 # Debian packages the test suite drives for real: OCR (Vietnamese model),
 # WebDAV clients, a headless browser, and the fonts the test PDFs use.
 DEBIAN_TEST_PACKAGES := tesseract-ocr tesseract-ocr-vie rclone cadaver chromium \
-	chromium-driver fonts-dejavu-core
-DEBIAN_TOOLS := tesseract rclone cadaver chromium
+	chromium-driver fonts-dejavu-core poppler-utils
+DEBIAN_TOOLS := tesseract rclone cadaver chromium pdftoppm
 
 .PHONY: serve test install install-test system-deps var init bench clean distclean
 

@@ -20,6 +20,7 @@ COMMANDS = {
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
+    "report": ("archive_repo.scripts.report", "lập báo cáo thống kê theo kỳ và phạm vi"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}

@@ -1,0 +1,172 @@
+"""One pass over what the archive recorded for a period and a scope: the
+facts ledger (documents, deliveries, recalls, the incoming register) and
+the audit trail (refused deposits).  The indicators are functions of the
+:class:`Tally` it fills.
+
+What counts in a period (``[start, end]``, Vietnam days), so that a closed
+period's figures never move unless the archive's past does:
+
+* a document by its date of issue (``issued_on``);
+* a delivery by the moment of each event: sent, accepted, refused, recall
+  acknowledged — each in the period it happened;
+* "still waiting": sent by the period's end, neither accepted, refused nor
+  recalled by then, after more than N working days (as of the last day);
+* a refused deposit by the moment of the refusal (its audit entry).
+
+State secrets are never stored (Art. 1.2), so no fact row is one; their
+refused deposits appear only in ``deposit_refusals_state_secret``.
+"""
+import json
+from collections import Counter
+
+from .. import timeutil
+from .facts import Delivery
+
+HOUR = 3_600_000_000         # microseconds
+
+# A refused deposit's cause, from the rule that refused it (audit ``checks``).
+REFUSAL_CAUSES = {
+    "not_state_secret": "state_secret",
+    "pdf_readable": "unreadable", "signatures_readable": "unreadable",
+    "signatures_intact": "tampered", "no_modification_after_signing": "tampered",
+}
+CAUSE_LABELS = {
+    "state_secret": "Văn bản mật (Điều 1, khoản 2)",
+    "unreadable": "Tệp không đọc được",
+    "tampered": "Văn bản bị thay đổi sau khi ký số",
+    "other": "Lý do khác",
+}
+
+
+class Tally:
+    """Counters and the few lists the indicators need."""
+
+    def __init__(self):
+        self.n = Counter()
+        self.per_month_agency = Counter()      # ("YYYY-MM", agency) → documents
+        self.failing = Counter()               # "article code" → documents
+        self.refusal_reasons = Counter()       # reason code → deliveries refused
+        self.refusal_causes = Counter()        # cause → deposits refused
+        self.accept_hours = []                 # delivery → acceptance, hours
+
+    def __getitem__(self, name):
+        return self.n[name]
+
+
+def documents(tally, fact, first, last):
+    if not first <= fact.issued_on <= last:
+        return
+    n = tally.n
+    n["out_total"] += 1
+    n["out_digitized" if fact.digitized else "out_born_digital"] += 1
+    n["out_personal_signature"] += fact.personal
+    n["out_organisation_signature"] += fact.organisation
+    n["out_equivalent_to_paper" if fact.equivalent else "out_reference_only"] += 1
+    if fact.in_time is not None:
+        n["out_timed"] += 1
+        n["out_sent_in_time" if fact.in_time else "out_sent_late"] += 1
+    if fact.urgent:
+        n["out_urgent"] += 1
+        n["out_urgent_at_once"] += fact.at_once is True
+    if not fact.equivalent:
+        tally.failing.update(fact.failing)
+    tally.per_month_agency[(fact.issued_on[:7], fact.agency)] += 1
+
+
+class Waiting:
+    """Working days from a sending day to the period's last day, computed
+    once per sending day."""
+
+    def __init__(self, calendar, last_day, days):
+        self.calendar, self.last_day, self.days = calendar, last_day, days
+        self.cache = {}
+
+    def overdue(self, sent):
+        day = timeutil.to_vn(timeutil.from_stamp(sent)).date()
+        waited = self.cache.get(day)
+        if waited is None:
+            waited = self.cache[day] = self.calendar.working_days_between(day, self.last_day)
+        return waited > self.days
+
+
+def deliveries(tally, fact, lo, hi, waiting):
+    n = tally.n
+    if fact.recalled is not None and lo <= fact.recalled < hi:
+        n["recalls"] += 1
+    for d in map(Delivery._make, fact.deliveries):
+        if lo <= d.sent < hi:
+            n["deliveries_sent"] += 1
+        if d.accepted is not None and lo <= d.accepted < hi:
+            n["deliveries_accepted"] += 1
+            tally.accept_hours.append((d.accepted - d.sent) / HOUR)
+        if d.refused is not None and lo <= d.refused < hi:
+            n["deliveries_refused"] += 1
+            tally.refusal_reasons[d.reason or "other"] += 1
+        if d.recalled is not None and lo <= d.recalled < hi:
+            n["recall_acknowledgements"] += 1
+        if d.sent < hi and not _settled(d, hi) and waiting.overdue(d.sent):
+            n["deliveries_waiting"] += 1
+
+
+def _settled(d, hi):
+    return any(at is not None and at < hi for at in (d.accepted, d.refused,
+                                                    d.recall_requested))
+
+
+def incoming(tally, ledger, scope, period, lo, hi):
+    for code in scope.codes:
+        for year in period.years:
+            for _sender, _year, _number, accepted in ledger.received_by(code, year):
+                tally.n["incoming_registered"] += lo <= accepted < hi
+
+
+def refused_deposits(tally, audit_log, scope, lo, hi):
+    """Refused deposits (``write`` entries refused with ``rejected``) of the
+    scope's agencies, read from the audit trail's time-ordered keys."""
+    codes = set(scope.codes)
+    for packed in audit_rows(audit_log, lo, hi):
+        action, target, outcome = packed[4], packed[5] or "/", packed[6]
+        if action != "write" or outcome != "refused" or target.split("/")[1] not in codes:
+            continue
+        detail = json.loads(packed[7])
+        if detail.get("code") != "rejected":
+            continue
+        causes = {REFUSAL_CAUSES.get(c, "other") for c in detail.get("checks", ())}
+        cause = next((c for c in CAUSE_LABELS if c in causes), "other")
+        tally.refusal_causes[cause] += 1
+        tally.n["deposit_refusals"] += 1
+        tally.n["deposit_refusals_" + cause] += 1
+
+
+def audit_rows(audit_log, lo, hi):
+    """Packed audit entries (``audit.FIELDS`` order) whose key falls in
+    ``[lo, hi)`` (microsecond stamps), oldest first."""
+    for key, target in audit_log.chronology.items(min=lo << 8, max=(hi << 8) - 1):
+        yield audit_log.by_target[(target, key)]
+    for row in audit_log.tail.entries:
+        if lo << 8 <= row[0] < hi << 8:
+            yield row[1:]
+
+
+def make_tally(ledger, audit_log, scope, period, calendar, waiting_days, progress=None):
+    tally = Tally()
+    first, last = period.start.isoformat(), period.end.isoformat()
+    lo, hi = period.stamps()
+    waiting = Waiting(calendar, period.end, waiting_days)
+    # a document issued late in the year before may be delivered in this one
+    years = range(period.start.year - 1, period.end.year + 1)
+    for code in scope.codes:
+        for year in years:
+            for fact in ledger.of_agency(code, year):
+                documents(tally, fact, first, last)
+                deliveries(tally, fact, lo, hi, waiting)
+                if progress is not None:
+                    progress(1)
+    tally.n["deliveries_decided"] = tally["deliveries_accepted"] + tally["deliveries_refused"]
+    incoming(tally, ledger, scope, period, lo, hi)
+    if audit_log is not None:
+        refused_deposits(tally, audit_log, scope, lo, hi)
+    return tally
+
+
+__all__ = ["Tally", "make_tally", "audit_rows", "CAUSE_LABELS"]

@@ -1,0 +1,131 @@
+"""``archive-repo report``: the seeded two months give exactly the known
+figures in JSON, CSV and XLSX; a closed period re-run gives the same."""
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import H38, STTTT
+from tests.support.cli import cli
+
+OCTOBER = {
+    "out_total": 3, "out_born_digital": 2, "out_digitized": 1,
+    "out_personal_signature": 2, "out_organisation_signature": 2,
+    "out_equivalent_to_paper": 1, "out_reference_only": 2,
+    "out_timed": 2, "out_sent_in_time": 1, "out_sent_late": 1,
+    "out_urgent": 0, "out_urgent_at_once": 0,
+    "deliveries_sent": 4, "deliveries_decided": 3, "deliveries_accepted": 2,
+    "deliveries_refused": 1, "deliveries_waiting": 1,
+    "acceptance_median_hours": 7.0, "acceptance_p90_hours": 10.0,
+    "recalls": 0, "recall_acknowledgements": 0, "incoming_registered": 2,
+    "deposit_refusals": 0, "deposit_refusals_state_secret": 0,
+}
+NOVEMBER = {
+    "out_total": 2, "out_born_digital": 2, "out_digitized": 0,
+    "out_equivalent_to_paper": 2, "out_reference_only": 0,
+    "out_timed": 2, "out_sent_in_time": 2, "out_sent_late": 0,
+    "out_urgent": 1, "out_urgent_at_once": 1,
+    "deliveries_sent": 3, "deliveries_accepted": 3, "deliveries_refused": 0,
+    "deliveries_waiting": 0, "acceptance_median_hours": 2.0,
+    "acceptance_p90_hours": 335.0, "recalls": 1, "recall_acknowledgements": 1,
+    "incoming_registered": 3,
+}
+STTTT_NOVEMBER = {"out_total": 1, "out_urgent": 1, "deliveries_sent": 1,
+                  "deliveries_accepted": 1, "incoming_registered": 1, "recalls": 0}
+
+
+def report(seeded, tmp_path, period, fmt="json", *scope):
+    out = tmp_path / ("report-%s.%s" % (period, fmt))
+    ran = cli(seeded.ini, "report", "--period", period, "--format", fmt, "--out", out,
+              *scope)
+    return out, ran
+
+
+def subset(figures, expected):
+    return {k: figures[k] for k in expected}
+
+
+@pytest.mark.parametrize("period, expected", [("2026-10", OCTOBER), ("2026-11", NOVEMBER)])
+def test_json_gives_the_known_figures(seeded, tmp_path, period, expected):
+    out, ran = report(seeded, tmp_path, period)
+    data = json.loads(out.read_text("utf-8"))
+    assert data["period"] == period and data["scope"] == "province"
+    assert subset(data["indicators"], expected) == expected
+    assert data["percentages"]["out_equivalent_to_paper"]["denominator"] == expected["out_total"]
+    assert "Lập báo cáo" in ran.stderr and "/BC-KLT" in ran.stdout
+
+
+def test_october_tables(seeded, tmp_path):
+    data = json.loads(report(seeded, tmp_path, "2026-10")[0].read_text("utf-8"))
+    tables = data["tables"]
+    assert tables["per_month_agency"] == [{"month": "2026-10", "agency": H38,
+                                           "agency_name": "Ủy ban nhân dân tỉnh Lào Cai",
+                                           "documents": 3}]
+    failing = {(r["article"], r["code"]): r["documents"] for r in tables["failing_rules"]}
+    assert failing[("6.1b", "sent_in_time")] == 1        # B, late
+    assert failing[("4.1", "has_signature")] == 1         # C, unsigned
+    assert tables["refusal_reasons"][0]["reason"] == "not_competent"
+    assert tables["refusal_reasons"][0]["deliveries"] == 1
+    assert tables["acceptance_hours"] == [4.0, 10.0]
+    shares = data["percentages"]
+    assert shares["out_sent_late"] == {"of": "out_timed", "numerator": 1, "denominator": 2,
+                                       "percent": 50.0}
+
+
+def test_one_agency_and_its_subtree(seeded, tmp_path):
+    out, _ = report(seeded, tmp_path, "2026-11", "json", "--agency", STTTT)
+    data = json.loads(out.read_text("utf-8"))
+    assert data["scope"] == STTTT
+    assert subset(data["indicators"], STTTT_NOVEMBER) == STTTT_NOVEMBER
+    out, _ = report(seeded, tmp_path, "2026-11", "json", "--agency", H38, "--subtree")
+    data = json.loads(out.read_text("utf-8"))
+    assert data["scope_detail"]["agencies"] == sorted([H38, STTTT])
+    assert data["indicators"]["out_total"] == 2 and data["indicators"]["deliveries_sent"] == 3
+
+
+def test_csv_gives_the_same_figures(seeded, tmp_path):
+    out, _ = report(seeded, tmp_path, "2026-10", "csv")
+    text = out.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[2][:3] == ["Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]
+    values = {r[0]: r[2] for r in rows[3:] if len(r) == 6}
+    assert {k: float(values[k]) for k in OCTOBER} == {k: float(v) for k, v in OCTOBER.items()}
+    assert ["Điều khoản", "Mã quy định", "Số văn bản"] in rows
+
+
+def test_xlsx_read_back(seeded, tmp_path):
+    from openpyxl import load_workbook
+    out, _ = report(seeded, tmp_path, "2026-11", "xlsx")
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "Chỉ tiêu" and "Định nghĩa" in book.sheetnames
+    sheet = book["Chỉ tiêu"]
+    assert [c.value for c in sheet[3]][:3] == ["Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]
+    values = {row[0].value: row[2].value for row in sheet.iter_rows(min_row=4)}
+    assert subset(values, NOVEMBER) == NOVEMBER
+    assert isinstance(values["out_total"], int)            # a number cell, not text
+    assert sheet.column_dimensions["B"].width >= 40
+
+
+def test_state_secret_refusal_is_counted_only_as_a_refusal(seeded, tmp_path):
+    from archive_repo import timeutil
+    month = timeutil.now().strftime("%Y-%m")
+    data = json.loads(report(seeded, tmp_path, month)[0].read_text("utf-8"))
+    figures = data["indicators"]
+    assert figures["deposit_refusals_state_secret"] == 1
+    assert figures["deposit_refusals"] == 1
+    assert figures["out_total"] == 0
+
+
+def test_closed_period_rerun_is_identical_and_registered_once(seeded, tmp_path):
+    first, ran1 = report(seeded, tmp_path / "..", "2026-10")
+    again, ran2 = report(seeded, tmp_path, "2026-10")
+    assert first.read_bytes() == again.read_bytes()
+    number = ran1.stdout.split("Báo cáo số ")[1].split(" ")[0]
+    assert ran2.stdout.startswith("Báo cáo số %s (phiên bản 1)" % number)
+
+
+def test_bad_period_is_a_one_line_error(seeded, tmp_path):
+    ran = cli(seeded.ini, "report", "--period", "2026-13", "--out", tmp_path / "x",
+              check=False)
+    assert ran.returncode == 2 and "Kỳ báo cáo không hợp lệ" in ran.stderr
