@@ -129,3 +129,74 @@ def test_bad_period_is_a_one_line_error(seeded, tmp_path):
     ran = cli(seeded.ini, "report", "--period", "2026-13", "--out", tmp_path / "x",
               check=False)
     assert ran.returncode == 2 and "Kỳ báo cáo không hợp lệ" in ran.stderr
+
+
+# -- the Decree 30 books ----------------------------------------------------------
+
+def book(seeded, tmp_path, kind, agency, fmt="xlsx"):
+    from openpyxl import load_workbook
+    out = tmp_path / ("%s.%s" % (kind, fmt))
+    cli(seeded.ini, "book", "--agency", agency, "--year", 2026, "--kind", kind,
+        "--format", fmt, "--out", out)
+    if fmt == "pdf":
+        return out
+    sheet = load_workbook(out).active
+    return [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+
+
+def test_outgoing_register(seeded, tmp_path):
+    rows = book(seeded, tmp_path, "outgoing", H38)
+    assert len(rows[0]) == 10 and rows[0][0] == "Số, ký hiệu văn bản" and \
+        rows[0][9] == "Ghi chú"
+    lines = rows[1:]
+    assert [r[1] for r in lines] == ["05/10/2026", "07/10/2026", "20/10/2026", "12/11/2026"]
+    first = lines[0]
+    assert first[0] == "1/QĐ-UBND" and first[3] == "Nguyễn Văn An"
+    assert first[4] == "Sở Thông tin và Truyền thông; Sở Y tế" and first[6] == 3
+    assert first[7] == "05/10/2026"
+    assert "tiếp nhận" in first[8] and "Bị từ chối" in first[8]
+    assert "Chỉ có giá trị tham khảo" in lines[1][9]
+    assert "Đã thu hồi ngày 13/11/2026" in lines[3][9]
+
+
+def test_incoming_register_and_handling(seeded, tmp_path):
+    rows = book(seeded, tmp_path, "incoming", STTTT)
+    assert rows[0][:2] == ["Ngày đến", "Số đến"] and len(rows[0]) == 10
+    assert [(r[0], r[1]) for r in rows[1:]] == [("05/10/2026", 1), ("12/10/2026", 2),
+                                                ("12/11/2026", 3)]
+    assert rows[1][2] == "Ủy ban nhân dân tỉnh Lào Cai" and rows[1][3] == "1/QĐ-UBND"
+    assert "Đã hủy ngày 14/11/2026" in rows[3][9] and not rows[3][3]   # particulars destroyed
+    from tests.conftest import SYT
+    handling = book(seeded, tmp_path, "handling", SYT)[1:]
+    assert [r[7] for r in handling] == ["Đúng hạn", "Quá hạn", "Bên gửi đã thu hồi"]
+    assert handling[0][8].startswith("Không thuộc thẩm quyền")
+    assert handling[1][6] == 10          # 20/10 → 03/11: ten working days
+
+
+def test_books_print_as_pdf(seeded, tmp_path):
+    import subprocess
+    out = book(seeded, tmp_path, "outgoing", H38, "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text and "Năm 2026" in text and "1/QĐ-UBND" in text
+
+
+def test_the_evolve_step_rebuilds_the_same_ledger(seeded):
+    """For records stored before the ledger: ``facts.build`` (the evolve
+    step) gives the rows the events kept (here in a transaction aborted)."""
+    from pyramid.paster import bootstrap
+    from archive_repo import db
+    from archive_repo.reports import facts
+    from archive_repo.resources import get_root
+    from archive_repo.scripts.main import CONSOLE
+    with bootstrap(seeded.ini, options=CONSOLE) as env:
+        registry = env["registry"]
+        with db.reading(registry) as conn:
+            kept = dict(facts.ledger_in(conn).rows.items())
+            received = list(facts.ledger_in(conn).received.keys())
+            del conn.root()[facts.FACTS_KEY]
+            facts.build(get_root(conn))
+            rebuilt = facts.ledger_in(conn)
+            assert dict(rebuilt.rows.items()) == kept and len(kept) == 5
+            assert list(rebuilt.received.keys()) == received and len(received) == 5
+    db.close_all(registry)

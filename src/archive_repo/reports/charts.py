@@ -12,6 +12,7 @@ the same bytes.
 import io
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 FONT = {"family": "DejaVu Sans", "size": 9}
 COLOURS = ["#9b1c1c", "#1f5f8b", "#3b7d3b", "#c77c02", "#6a4c93", "#2a9d8f",
@@ -97,6 +98,8 @@ def render(report, name, fmt="png"):
         if not draw(ax, report):
             return None
         ax.set_title(title, fontsize=11)
+        for axis in (ax.yaxis,) if name != "failing_rules" else (ax.xaxis,):
+            axis.set_major_locator(MaxNLocator(integer=True))
         fig.tight_layout()
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

@@ -34,6 +34,7 @@ def make_report(conn, root, period, scope, registry, progress=None):
         "period_detail": period.as_json(),
         "scope_detail": scope.as_json(),
         "closed": period.closed(),
+        "months": period.months(),
         "waiting_days": get_settings(registry).report_waiting_days,
         "tables": tables(tally, root),
         "definitions": ind.definitions(),

@@ -9,8 +9,8 @@ from pyramid.view import view_config
 
 from ..errors import BadRequest
 from ..http import wants_json
-from ..resources import ArchiveRoot
-from . import charts, register, service
+from ..resources import Agency, ArchiveRoot
+from . import books, charts, register, service
 from .outputs import FORMATS
 
 
@@ -24,7 +24,8 @@ def _params(request):
             request.params.get("subtree") in ("1", "true", "on"))
 
 
-@view_config(context=ArchiveRoot, name="reports", request_method="GET", permission="report")
+@view_config(context=ArchiveRoot, name="reports", request_method="GET",
+             permission="report")
 def reports_view(request):
     fmt, period, agency, subtree = _params(request)
     if fmt is None:
@@ -58,3 +59,19 @@ def statistics_page(request, period, agency, subtree):
         "request": request, "report": report, "charts": images, "agencies": agencies,
         "params": {"period": period, "agency": agency or "", "subtree": subtree},
         "formats": list(FORMATS)}, request=request)
+
+
+@view_config(context=Agency, name="book", request_method="GET", permission="view")
+def book_view(request):
+    """``GET /{agency}/book?year=2026&kind=outgoing|incoming|handling&format=pdf|xlsx``"""
+    try:
+        year = int(request.params.get("year", ""))
+    except ValueError:
+        raise BadRequest("invalid_year", "Năm phải là số (YYYY).", [{"field": "year"}])
+    kind, fmt = request.params.get("kind", "outgoing"), request.params.get("format", "pdf")
+    body = books.make_book(request.root, kind, request.context.code, year, fmt,
+                           books.context_for(request.registry))
+    response = Response(body=body, content_type=books.FORMATS[fmt])
+    response.content_disposition = 'attachment; filename="so-%s-%s-%d.%s"' % (
+        kind, request.context.code.replace(".", "-"), year, fmt)
+    return response

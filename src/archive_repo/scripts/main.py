@@ -21,6 +21,7 @@ COMMANDS = {
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
     "report": ("archive_repo.scripts.report", "lập báo cáo thống kê theo kỳ và phạm vi"),
+    "book": ("archive_repo.scripts.book", "in sổ đăng ký văn bản đi, đến (Nghị định 30)"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}

@@ -30,7 +30,7 @@ def render(report, context=None):
     doc.heading("I. Các chỉ tiêu")
     doc.table(["Mã", "Chỉ tiêu", "Giá trị", "Mẫu số", "Tỷ lệ (%)"],
               [[r[0], r[1], _value(r[2]), _value(r[4]), _value(r[5])]
-               for r in indicator_rows(report)], widths=[5, 8, 2, 2, 2])
+               for r in indicator_rows(report)], widths=[4.2, 8.5, 1.6, 1.6, 1.6])
     for n, (key, title, headers, fields) in enumerate(TABLES, 2):
         rows = report["tables"][key]
         if rows:
