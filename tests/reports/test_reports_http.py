@@ -4,7 +4,7 @@ import base64
 import json
 import subprocess
 
-from tests.conftest import H38, STTTT
+from tests.conftest import H38, STTTT, SYT
 from tests.reports.conftest import at, deposit_at
 from tests.reports.test_reports_cli import NOVEMBER, OCTOBER, subset
 from tests.support.browser import browser_page
@@ -84,6 +84,23 @@ def test_statistics_page_renders_its_charts_in_chromium(web):
             assert width > 300
         row = page.locator("#indicators tr", has_text="out_total").inner_text()
         assert "\t3\t" in row and "Văn bản điện tử ban hành" in row
+
+
+def test_access_statistics_from_the_audit_trail(web):
+    from archive_repo import timeutil
+    month = timeutil.now().strftime("%Y-%m")
+    path = "/%s/2026/%d/document.pdf" % (STTTT, web.keys["D"][2])
+    for who in ("archivist", "archivist", ("clerk", H38)):
+        web.testapp.get(path, headers=web.auth(who))
+    web.testapp.get(path, headers=web.auth(("clerk", SYT)), status=403)   # not a receiver
+    stats = get(web, period=month, kind="access").json
+    assert stats["totals"]["downloads"] == 3            # the refused read is not one
+    assert stats["by_document"] == [{"document": path[:-len("/document.pdf")],
+                                     "views": 0, "downloads": 3}]
+    assert stats["by_agency"] == [{"agency": STTTT, "views": 0, "downloads": 3}]
+    assert [m["downloads"] for m in stats["by_month"]] == [3]
+    other = get(web, period=month, kind="access", agency=H38).json
+    assert other["totals"]["downloads"] == 0 and other["by_document"] == []
 
 
 def test_correction_to_a_closed_period_is_a_new_version(web):

@@ -13,6 +13,7 @@ from ..rules.calendar import calendar_for
 from ..settings import get_settings
 from ..workflow.deliveries import REFUSAL_REASONS
 from . import indicators as ind
+from .access import access_stats
 from .facts import ledger_in
 from .periods import parse_period
 from .scopes import make_scope
@@ -45,6 +46,12 @@ def report_for(conn, root, registry, period, agency=None, subtree=False, progres
     """:func:`make_report` from the parameters as typed (CLI, query string)."""
     return make_report(conn, root, parse_period(period), make_scope(root, agency, subtree),
                        registry, progress)
+
+
+def access_for(conn, root, period, agency=None, subtree=False):
+    """Access statistics (``access.access_stats``) from the parameters as typed."""
+    return access_stats(audit.get_log(conn.get_connection(audit.AUDIT_DB)),
+                        make_scope(root, agency, subtree), parse_period(period))
 
 
 def tables(tally, root):

@@ -122,9 +122,11 @@ def incoming(tally, ledger, scope, period, lo, hi):
 
 def refused_deposits(tally, audit_log, scope, lo, hi):
     """Refused deposits (``write`` entries refused with ``rejected``) of the
-    scope's agencies, read from the audit trail's time-ordered keys."""
+    scope's agencies, read from the audit trail's time-ordered keys.  A
+    deposit's target is its year (``/CODE/YYYY/``): entries about records
+    (every read, every accept) are skipped without being loaded."""
     codes = set(scope.codes)
-    for packed in audit_rows(audit_log, lo, hi):
+    for packed in audit_rows(audit_log, lo, hi, lambda target: target.endswith("/")):
         action, target, outcome = packed[4], packed[5] or "/", packed[6]
         if action != "write" or outcome != "refused" or target.split("/")[1] not in codes:
             continue
@@ -138,13 +140,18 @@ def refused_deposits(tally, audit_log, scope, lo, hi):
         tally.n["deposit_refusals_" + cause] += 1
 
 
-def audit_rows(audit_log, lo, hi):
+TARGET = 6          # index of ``target`` in a tail row (key first)
+
+
+def audit_rows(audit_log, lo, hi, wanted=None):
     """Packed audit entries (``audit.FIELDS`` order) whose key falls in
-    ``[lo, hi)`` (microsecond stamps), oldest first."""
+    ``[lo, hi)`` (microsecond stamps) and whose target ``wanted(target)``
+    accepts, oldest first."""
     for key, target in audit_log.chronology.items(min=lo << 8, max=(hi << 8) - 1):
-        yield audit_log.by_target[(target, key)]
+        if wanted is None or wanted(target or ""):
+            yield audit_log.by_target[(target, key)]
     for row in audit_log.tail.entries:
-        if lo << 8 <= row[0] < hi << 8:
+        if lo << 8 <= row[0] < hi << 8 and (wanted is None or wanted(row[TARGET] or "")):
             yield row[1:]
 
 

@@ -1,6 +1,8 @@
 """``GET /reports?period=…&agency=…[&subtree=1]&format=json|csv|xlsx|pdf`` and
 the statistics page (the same URL asked for by a browser, without
-``format``): period and scope pickers, the indicators and the charts."""
+``format``): period and scope pickers, the indicators and the charts.
+``kind=access``: the access statistics (JSON).  ``GET /{agency}/book``: the
+Decree 30 registers."""
 import base64
 
 from pyramid.renderers import render_to_response
@@ -28,6 +30,9 @@ def _params(request):
              permission="report")
 def reports_view(request):
     fmt, period, agency, subtree = _params(request)
+    if request.params.get("kind") == "access":
+        return render_to_response("json", service.access_for(
+            request.root._p_jar, request.root, period, agency, subtree), request=request)
     if fmt is None:
         return statistics_page(request, period, agency, subtree)
     conn = request.root._p_jar

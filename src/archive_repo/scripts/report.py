@@ -2,7 +2,7 @@
 --format json|csv|xlsx|pdf --out FILE`` — the report, registered; its
 number and SHA-256 on stdout."""
 from ..reports import register, service
-from ..reports.outputs import FORMATS
+from ..reports.outputs import FORMATS, jsonfile
 from .progress import Progress
 
 
@@ -16,6 +16,9 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=sorted(FORMATS), default="json",
                         help="định dạng tệp báo cáo")
     parser.add_argument("--out", required=True, help="tệp kết quả")
+    parser.add_argument("--access", action="store_true",
+                        help="thống kê truy cập (xem, tải văn bản, đăng nhập) dạng JSON "
+                             "thay cho báo cáo chỉ tiêu")
 
 
 def scope_size(root, scope, period):
@@ -31,6 +34,8 @@ def scope_size(root, scope, period):
 
 def run(args, env):
     root, registry, tm = env["root"], env["registry"], env["request"].tm
+    if args.access:
+        return write_access(args, root)
     period = service.parse_period(args.period)
     scope = service.make_scope(root, args.agency, args.subtree)
     bar = Progress(scope_size(root, scope, period), "Lập báo cáo")
@@ -48,4 +53,13 @@ def run(args, env):
     for change in entry["changes"]:
         print("  %(code)s: %(before)s → %(after)s" % change)
     print("SHA-256 %s" % entry["outputs"][-1]["sha256"])
+    return 0
+
+
+def write_access(args, root):
+    stats = service.access_for(root._p_jar, root, args.period, args.agency, args.subtree)
+    with open(args.out, "wb") as out:
+        out.write(jsonfile.render(stats))
+    print("Lượt xem: %(views)d; lượt tải: %(downloads)d; đăng nhập: %(sign_ins)d"
+          % stats["totals"])
     return 0
