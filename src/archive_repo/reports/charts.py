@@ -70,11 +70,11 @@ def failing_rules(ax, report):
 
 
 def acceptance_times(ax, report):
-    hours = report["tables"]["acceptance_hours"]
-    if not hours:
+    rows = report["tables"]["acceptance_hours"]
+    if not any(r["deliveries"] for r in rows):
         return False
-    ax.hist(hours, bins=min(20, max(5, len(hours))), color=COLOURS[1])
-    ax.set_xlabel("Giờ từ lúc gửi đến lúc tiếp nhận")
+    ax.bar([r["label"] for r in rows], [r["deliveries"] for r in rows], color=COLOURS[1])
+    ax.set_xlabel("Thời gian từ lúc gửi đến lúc tiếp nhận")
     ax.set_ylabel("Số lượt")
     return True
 

@@ -4,7 +4,7 @@ A year's report over 100 000 records must not load 100 000 record pickles
 and parse as many rule-engine reports (tens of kilobytes of JSON each).  So
 every RecordAdded/RecordModified (the operation's own event) rewrites the
 record's row here, in the same transaction; a report then range-scans rows
-of plain tuples keyed ``(agency, year, number)``.  Rows are derived from the
+of plain tuples, one tree per agency and year keyed by number.  Rows are derived from the
 record alone, so the ledger can always be rebuilt (the evolve step
 ``2026-12-report-facts`` does that for records stored before it existed).
 
@@ -19,6 +19,7 @@ pickle op each.
 """
 from collections import namedtuple
 
+from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
@@ -47,20 +48,36 @@ Fact = namedtuple("Fact", [
 ])
 Delivery = namedtuple("Delivery", ["receiver", "state", "sent", "accepted", "refused",
                                    "reason", "recall_requested", "recalled"])
-NUMBER_MAX = 2 ** 31
+# Field positions, for readers that index rows instead of naming them: a
+# namedtuple made per row and per delivery was a fifth of a year's report.
+F = Fact(*range(len(Fact._fields)))
+D = Delivery(*range(len(Delivery._fields)))
 
 
 class FactsLedger(Persistent):
+    """``rows``: (agency, year) → IOBTree number → row — one small tree per
+    agency-year, so a deposit writes its own agency-year's bucket and a
+    report range-reads int-keyed buckets; ``received``: see module doc."""
+
     def __init__(self):
         self.rows = OOBTree()
         self.received = OOBTree()
 
+    def _tree(self, agency, year, create=False):
+        tree = self.rows.get((agency, year))
+        if tree is None and create:
+            tree = self.rows[(agency, year)] = IOBTree()
+        return tree
+
+    def get(self, agency, year, number):
+        tree = self._tree(agency, year)
+        return tree.get(number) if tree is not None else None
+
     def put(self, row):
-        key = row[:3]
-        old = self.rows.get(key)
+        old = self.get(*row[:3])
         if old == row:
             return False
-        self.rows[key] = row
+        self._tree(row[F.agency], row[F.year], create=True)[row[F.number]] = row
         self._received(old, row)
         return True
 
@@ -71,9 +88,10 @@ class FactsLedger(Persistent):
             self.received[key] = True
 
     def of_agency(self, code, year):
-        """Rows of ``code``'s records issued in ``year``, by number."""
-        return (Fact(*r) for r in self.rows.values(min=(code, year, 0),
-                                                     max=(code, year, NUMBER_MAX)))
+        """Rows (plain tuples: index them with ``F``) of ``code``'s records
+        issued in ``year``, by number."""
+        tree = self._tree(code, year)
+        return tree.values() if tree is not None else ()
 
     def received_by(self, code, year):
         """``(sender, year, number, accepted stamp)`` of what ``code``
@@ -81,18 +99,20 @@ class FactsLedger(Persistent):
         for key in self.received.keys(min=(code, year), max=(code, year, "\uffff")):
             yield key[2:]
 
-    def __len__(self):
-        return len(self.rows)
+    def items(self):
+        """``[((agency, year, number), row)]`` of every row."""
+        return [(row[:3], row) for tree in self.rows.values() for row in tree.values()]
 
 
 def _received_keys(row):
     if row is None:
         return set()
     keys = set()
-    for d in map(Delivery._make, row[Fact._fields.index("deliveries")]):
-        if d.accepted is not None:
-            year = timeutil.to_vn(timeutil.from_stamp(d.accepted)).year
-            keys.add((d.receiver, year, row[0], row[1], row[2], d.accepted))
+    for d in row[F.deliveries]:
+        if d[D.accepted] is not None:
+            year = timeutil.to_vn(timeutil.from_stamp(d[D.accepted])).year
+            keys.add((d[D.receiver], year, row[F.agency], row[F.year], row[F.number],
+                      d[D.accepted]))
     return keys
 
 
@@ -165,7 +185,7 @@ def on_record_changed(event):
     ledger = ledger_in(jar_of(record))
     previous = None
     if event.info.get("what") in DELIVERY_ONLY:
-        previous = ledger.rows.get((record.agency_code, record.year, record.number))
+        previous = ledger.get(record.agency_code, record.year, record.number)
     ledger.put(row_of(record, previous))
 
 

@@ -25,7 +25,8 @@ def make_report(conn, root, period, scope, registry, progress=None):
     (records; the audit database is reached through it)."""
     tally = make_tally(ledger_in(conn), audit.get_log(conn.get_connection(audit.AUDIT_DB)),
                        scope, period, calendar_for(rule_policy(registry)),
-                       get_settings(registry).report_waiting_days, progress)
+                       get_settings(registry).report_waiting_days, progress,
+                       everyone=len(scope.codes) == len(root.agencies))
     values = ind.figures(tally)
     return {
         "period": period.key,
@@ -71,8 +72,21 @@ def tables(tally, root):
         "deposit_refusal_causes": [
             {"cause": cause, "label": label, "deposits": tally.refusal_causes[cause]}
             for cause, label in CAUSE_LABELS.items() if tally.refusal_causes[cause]],
-        "acceptance_hours": sorted(round(h, 2) for h in tally.accept_hours),
+        "acceptance_hours": acceptance_buckets(tally.accept_hours),
     }
+
+
+# Time from sending to acceptance, grouped: (upper bound in hours, label).
+BUCKETS = [(1, "≤ 1 giờ"), (4, "1–4 giờ"), (8, "4–8 giờ"), (24, "8–24 giờ"),
+           (48, "1–2 ngày"), (120, "2–5 ngày"), (None, "trên 5 ngày")]
+
+
+def acceptance_buckets(hours):
+    counts = [0] * len(BUCKETS)
+    for h in hours:
+        counts[next(i for i, (top, _l) in enumerate(BUCKETS) if top is None or h <= top)] += 1
+    return [{"up_to_hours": top, "label": label, "deliveries": n}
+            for (top, label), n in zip(BUCKETS, counts)]
 
 
 def generated_note(at=None):

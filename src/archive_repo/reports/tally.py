@@ -18,9 +18,10 @@ refused deposits appear only in ``deposit_refusals_state_secret``.
 """
 import json
 from collections import Counter
+from datetime import date, timedelta
 
 from .. import timeutil
-from .facts import Delivery
+from .facts import D, F
 
 HOUR = 3_600_000_000         # microseconds
 
@@ -53,67 +54,88 @@ class Tally:
         return self.n[name]
 
 
-def documents(tally, fact, first, last):
-    if not first <= fact.issued_on <= last:
+def documents(tally, row, first, last):
+    issued = row[F.issued_on]
+    if not first <= issued <= last:
         return
     n = tally.n
     n["out_total"] += 1
-    n["out_digitized" if fact.digitized else "out_born_digital"] += 1
-    n["out_personal_signature"] += fact.personal
-    n["out_organisation_signature"] += fact.organisation
-    n["out_equivalent_to_paper" if fact.equivalent else "out_reference_only"] += 1
-    if fact.in_time is not None:
+    n["out_digitized" if row[F.digitized] else "out_born_digital"] += 1
+    n["out_personal_signature"] += row[F.personal]
+    n["out_organisation_signature"] += row[F.organisation]
+    if row[F.equivalent]:
+        n["out_equivalent_to_paper"] += 1
+    else:
+        n["out_reference_only"] += 1
+        tally.failing.update(row[F.failing])
+    in_time = row[F.in_time]
+    if in_time is not None:
         n["out_timed"] += 1
-        n["out_sent_in_time" if fact.in_time else "out_sent_late"] += 1
-    if fact.urgent:
+        n["out_sent_in_time" if in_time else "out_sent_late"] += 1
+    if row[F.urgent]:
         n["out_urgent"] += 1
-        n["out_urgent_at_once"] += fact.at_once is True
-    if not fact.equivalent:
-        tally.failing.update(fact.failing)
-    tally.per_month_agency[(fact.issued_on[:7], fact.agency)] += 1
+        n["out_urgent_at_once"] += row[F.at_once] is True
+    tally.per_month_agency[(issued[:7], row[F.agency])] += 1
 
 
 class Waiting:
-    """Working days from a sending day to the period's last day, computed
-    once per sending day."""
+    """Working days from a sending day to the period's last day.  The
+    calendar is asked once per day of the period and the year before it (a
+    running count of working days), not once per delivery: asked per
+    sending day, it was most of a year's report (bench/reports.py)."""
 
-    def __init__(self, calendar, last_day, days):
+    def __init__(self, calendar, first_day, last_day, days):
         self.calendar, self.last_day, self.days = calendar, last_day, days
-        self.cache = {}
+        self.first_day = first_day
+        self.count, running, day = {}, 0, first_day
+        while day <= last_day:
+            self.count[day] = running         # working days after ``day`` … so far
+            day += timedelta(days=1)
+            running += calendar.is_working_day(day) if day <= last_day else 0
+        self.total = running
+
+    def waited(self, day):
+        if day < self.first_day:
+            return self.calendar.working_days_between(day, self.last_day)
+        return self.total - self.count[day]
 
     def overdue(self, sent):
-        day = timeutil.to_vn(timeutil.from_stamp(sent)).date()
-        waited = self.cache.get(day)
-        if waited is None:
-            waited = self.cache[day] = self.calendar.working_days_between(day, self.last_day)
-        return waited > self.days
+        return self.waited(timeutil.to_vn(timeutil.from_stamp(sent)).date()) > self.days
 
 
-def deliveries(tally, fact, lo, hi, waiting):
+def deliveries(tally, row, lo, hi, waiting, receivers=None):
+    """The row's deliveries and recall; with ``receivers`` (the scope, when
+    it holds every sender too) its accepted deliveries count as incoming."""
     n = tally.n
-    if fact.recalled is not None and lo <= fact.recalled < hi:
+    recalled = row[F.recalled]
+    if recalled is not None and lo <= recalled < hi:
         n["recalls"] += 1
-    for d in map(Delivery._make, fact.deliveries):
-        if lo <= d.sent < hi:
+    for d in row[F.deliveries]:
+        sent, accepted, refused = d[D.sent], d[D.accepted], d[D.refused]
+        if lo <= sent < hi:
             n["deliveries_sent"] += 1
-        if d.accepted is not None and lo <= d.accepted < hi:
+        if accepted is not None and lo <= accepted < hi:
             n["deliveries_accepted"] += 1
-            tally.accept_hours.append((d.accepted - d.sent) / HOUR)
-        if d.refused is not None and lo <= d.refused < hi:
+            tally.accept_hours.append((accepted - sent) / HOUR)
+            if receivers is not None and d[D.receiver] in receivers:
+                n["incoming_registered"] += 1
+        if refused is not None and lo <= refused < hi:
             n["deliveries_refused"] += 1
-            tally.refusal_reasons[d.reason or "other"] += 1
-        if d.recalled is not None and lo <= d.recalled < hi:
+            tally.refusal_reasons[d[D.reason] or "other"] += 1
+        if d[D.recalled] is not None and lo <= d[D.recalled] < hi:
             n["recall_acknowledgements"] += 1
-        if d.sent < hi and not _settled(d, hi) and waiting.overdue(d.sent):
+        if sent < hi and not _settled(d, hi) and waiting.overdue(sent):
             n["deliveries_waiting"] += 1
 
 
 def _settled(d, hi):
-    return any(at is not None and at < hi for at in (d.accepted, d.refused,
-                                                    d.recall_requested))
+    return any(d[i] is not None and d[i] < hi
+               for i in (D.accepted, D.refused, D.recall_requested))
 
 
 def incoming(tally, ledger, scope, period, lo, hi):
+    """What the scope's agencies accepted in the period, from the ledger's
+    ``received`` index (deliveries from senders outside the scope too)."""
     for code in scope.codes:
         for year in period.years:
             for _sender, _year, _number, accepted in ledger.received_by(code, year):
@@ -155,22 +177,27 @@ def audit_rows(audit_log, lo, hi, wanted=None):
             yield row[1:]
 
 
-def make_tally(ledger, audit_log, scope, period, calendar, waiting_days, progress=None):
+def make_tally(ledger, audit_log, scope, period, calendar, waiting_days, progress=None,
+               everyone=False):
+    """``everyone``: the scope holds every agency of the archive, so every
+    sender is in it and the incoming register is counted in the same pass."""
     tally = Tally()
     first, last = period.start.isoformat(), period.end.isoformat()
     lo, hi = period.stamps()
-    waiting = Waiting(calendar, period.end, waiting_days)
+    waiting = Waiting(calendar, date(period.start.year - 1, 1, 1), period.end, waiting_days)
+    receivers = frozenset(scope.codes) if everyone else None
     # a document issued late in the year before may be delivered in this one
     years = range(period.start.year - 1, period.end.year + 1)
     for code in scope.codes:
         for year in years:
-            for fact in ledger.of_agency(code, year):
-                documents(tally, fact, first, last)
-                deliveries(tally, fact, lo, hi, waiting)
+            for row in ledger.of_agency(code, year):
+                documents(tally, row, first, last)
+                deliveries(tally, row, lo, hi, waiting, receivers)
                 if progress is not None:
                     progress(1)
     tally.n["deliveries_decided"] = tally["deliveries_accepted"] + tally["deliveries_refused"]
-    incoming(tally, ledger, scope, period, lo, hi)
+    if not everyone:
+        incoming(tally, ledger, scope, period, lo, hi)
     if audit_log is not None:
         refused_deposits(tally, audit_log, scope, lo, hi)
     return tally

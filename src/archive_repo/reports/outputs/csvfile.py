@@ -15,6 +15,8 @@ TABLES = [
      ("reason", "label", "deliveries")),
     ("deposit_refusal_causes", "Nộp lưu bị từ chối theo nguyên nhân",
      ["Mã nguyên nhân", "Nguyên nhân", "Số lượt"], ("cause", "label", "deposits")),
+    ("acceptance_hours", "Thời gian từ khi gửi đến khi được tiếp nhận",
+     ["Đến (giờ)", "Khoảng thời gian", "Số lượt"], ("up_to_hours", "label", "deliveries")),
 ]
 
 

@@ -11,7 +11,8 @@ from .csvfile import HEADERS, TABLES, indicator_rows
 HEAD = Font(bold=True)
 FILL = PatternFill("solid", fgColor="F0E6E6")
 SHEET_NAMES = {"per_month_agency": "Theo tháng", "failing_rules": "Quy định không đạt",
-               "refusal_reasons": "Lý do từ chối", "deposit_refusal_causes": "Nộp lưu bị từ chối"}
+               "refusal_reasons": "Lý do từ chối", "deposit_refusal_causes": "Nộp lưu bị từ chối",
+               "acceptance_hours": "Thời gian tiếp nhận"}
 
 
 def _sheet(book, title, intro, headers, rows, widths):
