@@ -1,7 +1,5 @@
 """``GET /reports`` (JSON, CSV, XLSX, PDF), the statistics page in headless
 Chromium, and a correction to a closed period becoming a new version."""
-import base64
-import json
 import subprocess
 
 from tests.conftest import H38, STTTT, SYT
@@ -125,5 +123,3 @@ def test_correction_to_a_closed_period_is_a_new_version(web):
     assert all(c["code"] != "deliveries_sent" for c in entry["changes"])
     assert len(entry["outputs"]) == 1 and entry["outputs"][0]["format"] == "json"
 
-
-__all__ = ["base64", "json"]

@@ -3,15 +3,15 @@
 A year's report over 100 000 records must not load 100 000 record pickles
 and parse as many rule-engine reports (tens of kilobytes of JSON each).  So
 every RecordAdded/RecordModified (the operation's own event) rewrites the
-record's row here, in the same transaction; a report then range-scans rows
-of plain tuples, one tree per agency and year keyed by number.  Rows are derived from the
-record alone, so the ledger can always be rebuilt (the evolve step
+record's row here, in the same transaction; a report then reads rows of
+plain tuples, one int-keyed tree per agency and year.  Rows are derived
+from the record alone, so the ledger can always be rebuilt (the evolve step
 ``2026-12-report-facts`` does that for records stored before it existed).
 
 The ledger lives in the records database under its own root key, beside
 (not inside) the archive root: nothing that walks the tree sees it.  A
 second tree, ``received``, keys each accepted delivery by its receiver,
-``(receiver, year of receipt, sender, year, number)``, so that one agency's
+``(receiver, year of receipt, sender, year, number, accepted)``, so that one agency's
 incoming register is a range scan too.
 
 Instants are stored as microsecond stamps (``timeutil.to_stamp``): one

@@ -7,7 +7,7 @@ sits beside it.  Nothing in it depends on when it was made: the same period
 and scope over the same archive give the same dict (``register`` relies on
 that to tell a re-run from a correction).
 """
-from .. import audit, timeutil
+from .. import audit
 from ..rules import rule_policy
 from ..rules.calendar import calendar_for
 from ..settings import get_settings
@@ -87,7 +87,3 @@ def acceptance_buckets(hours):
         counts[next(i for i, (top, _l) in enumerate(BUCKETS) if top is None or h <= top)] += 1
     return [{"up_to_hours": top, "label": label, "deliveries": n}
             for (top, label), n in zip(BUCKETS, counts)]
-
-
-def generated_note(at=None):
-    return timeutil.isoformat(at or timeutil.now())
