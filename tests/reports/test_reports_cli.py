@@ -112,11 +112,29 @@ def test_xlsx_read_back(seeded, tmp_path):
 def test_state_secret_refusal_is_counted_only_as_a_refusal(seeded, tmp_path):
     from archive_repo import timeutil
     month = timeutil.now().strftime("%Y-%m")
-    data = json.loads(report(seeded, tmp_path, month)[0].read_text("utf-8"))
-    figures = data["indicators"]
-    assert figures["deposit_refusals_state_secret"] == 1
-    assert figures["deposit_refusals"] == 1
-    assert figures["out_total"] == 0
+    for flushed in (False, True):
+        if flushed:         # the entries moved from the audit tail into its BTrees
+            flush_audit(seeded)
+        data = json.loads(report(seeded, tmp_path, month)[0].read_text("utf-8"))
+        figures = data["indicators"]
+        assert figures["deposit_refusals_state_secret"] == 1, flushed
+        assert figures["deposit_refusals"] == 1
+        assert figures["out_total"] == 0
+        assert data["tables"]["deposit_refusal_causes"] == [
+            {"cause": "state_secret", "label": "Văn bản mật (Điều 1, khoản 2)", "deposits": 1}]
+
+
+def flush_audit(seeded):
+    from pyramid.paster import bootstrap
+    from archive_repo import audit, db
+    from archive_repo.scripts.main import CONSOLE
+    with bootstrap(seeded.ini, options=CONSOLE) as env:
+        registry = env["registry"]
+        with db.transaction(registry, audit.AUDIT_DB) as conn:
+            log = audit.get_log(conn)
+            assert log.tail.entries
+            log.flush()
+    db.close_all(registry)
 
 
 def test_closed_period_rerun_is_identical_and_registered_once(seeded, tmp_path):

@@ -122,4 +122,9 @@ def test_correction_to_a_closed_period_is_a_new_version(web):
     assert {"code": "out_reference_only", "before": 2, "after": 3} in entry["changes"]
     assert all(c["code"] != "deliveries_sent" for c in entry["changes"])
     assert len(entry["outputs"]) == 1 and entry["outputs"][0]["format"] == "json"
+    listed = [r for r in get(web, period="2026-10", kind="register").json["reports"]
+              if r["scope"] == "province"]
+    assert [(r["version"], r["notation"]) for r in listed] == [
+        (2, second.headers["X-Report-Number"]), (1, number)]
+    assert [o["format"] for o in listed[1]["outputs"]] == ["pdf", "json", "json"]  # one figures
 

@@ -146,6 +146,22 @@ def generate(conn, report, fmt, actor, registry, request=None):
     return body, entry.as_json()
 
 
+def listing(conn, period=None, agency=None, limit=200):
+    """Registered reports, newest first; only ``period``'s or ``agency``'s
+    (its own scope or its subtree) when given."""
+    found = []
+    for entry in reversed(register_in(conn).entries.values()):
+        scope, key = entry.subject
+        if period is not None and key != period:
+            continue
+        if agency is not None and scope.split(":", 1)[-1] != agency:
+            continue
+        found.append(entry.as_json())
+        if len(found) >= limit:
+            break
+    return found
+
+
 def on_report_generated(event):
     entry = event.entry
     row = audit.make_entry(event.actor, "report", "/reports/%d/%d" % (entry.year,

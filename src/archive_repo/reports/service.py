@@ -7,6 +7,8 @@ sits beside it.  Nothing in it depends on when it was made: the same period
 and scope over the same archive give the same dict (``register`` relies on
 that to tell a re-run from a correction).
 """
+from bisect import bisect_left
+
 from .. import audit
 from ..rules import rule_policy
 from ..rules.calendar import calendar_for
@@ -82,8 +84,9 @@ BUCKETS = [(1, "≤ 1 giờ"), (4, "1–4 giờ"), (8, "4–8 giờ"), (24, "8�
 
 
 def acceptance_buckets(hours):
+    tops = [top for top, _label in BUCKETS[:-1]]
     counts = [0] * len(BUCKETS)
     for h in hours:
-        counts[next(i for i, (top, _l) in enumerate(BUCKETS) if top is None or h <= top)] += 1
+        counts[bisect_left(tops, h)] += 1
     return [{"up_to_hours": top, "label": label, "deliveries": n}
             for (top, label), n in zip(BUCKETS, counts)]

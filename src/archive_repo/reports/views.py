@@ -1,7 +1,8 @@
 """``GET /reports?period=…&agency=…[&subtree=1]&format=json|csv|xlsx|pdf`` and
 the statistics page (the same URL asked for by a browser, without
 ``format``): period and scope pickers, the indicators and the charts.
-``kind=access``: the access statistics (JSON).  ``GET /{agency}/book``: the
+``kind=access``: the access statistics (JSON); ``kind=register``: the
+register of reports (JSON, newest first, ``period``/``agency`` filter it).  ``GET /{agency}/book``: the
 Decree 30 registers."""
 import base64
 
@@ -30,9 +31,13 @@ def _params(request):
              permission="report")
 def reports_view(request):
     fmt, period, agency, subtree = _params(request)
-    if request.params.get("kind") == "access":
+    kind = request.params.get("kind")
+    if kind == "access":
         return render_to_response("json", service.access_for(
             request.root._p_jar, request.root, period, agency, subtree), request=request)
+    if kind == "register":
+        return render_to_response("json", {"reports": register.listing(
+            request.root._p_jar, period or None, agency)}, request=request)
     if fmt is None:
         return statistics_page(request, period, agency, subtree)
     conn = request.root._p_jar
