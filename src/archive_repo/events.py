@@ -65,6 +65,17 @@ class RecordActionNoted(RecordEvent):
     hears of it."""
 
 
+class DossierChanged(RecordEvent):
+    """Records management: ``record`` is a dossier, a file plan, a hold or a
+    disposal batch (anything with a ``path`` in the tree) and ``action``
+    names the step — ``open_dossier``, ``add_to_dossier``, ``close_dossier``,
+    ``submit_dossier``, ``accept_dossier``, ``return_dossier``,
+    ``approve_file_plan``, ``place_hold``, ``lift_hold``, … — so that the
+    audit trail and a preservation subscriber (PREMIS events) hear every
+    step.  The catalog and the change feed do not: a dossier is not a
+    record."""
+
+
 def fire(registry, event):
     """Announce ``event``; every domain operation ends with this."""
     registry.notify(event)

@@ -1,0 +1,22 @@
+"""Records management: the retention schedule, file plans, dossiers and
+their life cycle, deposit to the agency archive (nộp lưu), holds and
+disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
+05/2025/TT-BNV; see ../shared/PRESERVATION.md).
+
+    retention.py  the schedule as data; Circular 05/2025 retention codes
+    fields.py     the dossier fields of Circular 05/2025, validated
+    dossiers.py   Dossier, Dossiers (``/{agency}/dossiers/``), the life-cycle table
+    serialize.py  JSON
+    views.py      HTTP
+
+Every step fires :class:`archive_repo.events.DossierChanged` with an
+``action`` naming it: the audit trail hears it, and so can a preservation
+subscriber (PREMIS events).
+"""
+from . import retention
+from .dossiers import NAME, dossiers_of
+
+
+def includeme(config):
+    retention.load(config.registry)
+    config.add_agency_part(NAME, dossiers_of)

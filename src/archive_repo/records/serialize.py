@@ -1,0 +1,46 @@
+"""Dossiers (and the other records-management objects) as JSON."""
+from .. import audit, timeutil
+from ..http import url_of
+from . import dossiers as ds
+
+
+def document_json(request, row):
+    data = {k: v for k, v in row.items() if k != "record"}
+    data["url"] = url_of(request, row["record"].path)
+    data["date_shown"] = timeutil.vn_date(row["date"])
+    return data
+
+
+def dossier_json(request, dossier, with_history=True):
+    data = dict(dossier.fields)
+    data.update({
+        "url": url_of(request, dossier.path),
+        "agency": dossier.agency_code,
+        "key": dossier.key,
+        "file_code": dossier.file_code,
+        "retention_code": dossier.retention.code,
+        "retention_years": dossier.retention.years,
+        "retention": dossier.retention.as_json(),
+        "state": dossier.state,
+        "state_label": ds.STATES[dossier.state],
+        "opened_by": dossier.opened_by,
+        "opened_at": timeutil.isoformat(dossier.opened_at),
+        "closed_at": timeutil.isoformat(dossier.closed_at),
+        "document_count": (dossier.totals or {}).get("document_count", len(dossier.members)),
+        "page_count": (dossier.totals or {}).get("page_count"),
+        "documents": [document_json(request, r) for r in ds.document_list(dossier)],
+        "version": len(dossier.versions) + 1,
+        "steps": [{"action": a, "state": s, "at": timeutil.isoformat(at), "by": by,
+                   "note": note} for (a, s, at, by, note) in dossier.steps],
+    })
+    if with_history:
+        data["history"] = audit.history(request, dossier.path)
+    return data
+
+
+def dossier_summary(request, dossier):
+    return {"url": url_of(request, dossier.path), "key": dossier.key,
+            "file_code": dossier.file_code, "number": dossier.number,
+            "year": dossier.year, "title": dossier.title, "state": dossier.state,
+            "retention": dossier.retention.as_json(),
+            "document_count": len(dossier.members)}

@@ -1,0 +1,103 @@
+"""HTTP for records management.  Thin: parse, call the domain function
+(which fires its own event), answer.  Every refusal raises."""
+from urllib.parse import urlparse
+
+from pyramid.traversal import find_resource
+from pyramid.view import view_config
+
+from .. import timeutil
+from ..errors import ArchiveError, BadRequest
+from ..http import respond, url_of
+from ..http.body import params_of
+from ..http.paging import page_of
+from ..resources import Record
+from . import dossiers as ds
+from .serialize import dossier_json, dossier_summary
+
+TEMPLATES = "archive_repo.records:templates/"
+
+
+def created(request, resource, data):
+    request.response.status_int = 201
+    request.response.headers["Location"] = url_of(request, resource.path)
+    return data
+
+
+def record_at(request, url):
+    """The Record a URL (or path) names, which the caller may view; 400 when
+    it names none, 403 when the caller may not see it."""
+    if not isinstance(url, str) or not url.strip():
+        raise BadRequest("record_required", "Phải ghi đường dẫn văn bản (record).",
+                         [{"field": "record"}])
+    path = urlparse(url.strip()).path
+    base = urlparse(request.application_url).path.rstrip("/")
+    if base and path.startswith(base + "/"):
+        path = path[len(base):]
+    try:
+        found = find_resource(request.root, path)
+    except KeyError:
+        found = None
+    if not isinstance(found, Record):
+        raise BadRequest("unknown_record", "Không tìm thấy văn bản %s." % url,
+                         [{"field": "record", "value": url}])
+    if not request.has_permission("view", found):
+        raise ArchiveError("forbidden", "Bạn không có quyền xem văn bản %s." % found.path,
+                           [{"record": found.path}], status=403)
+    return found
+
+
+@view_config(context=ds.Dossiers, request_method="GET", permission="view")
+def dossiers_view(request):
+    container = request.context
+    found = list(container.values())
+    state = request.params.get("state")
+    if state:
+        found = [d for d in found if d.state == state]
+    page, size, shown = page_of(request, found)
+    return respond(request, TEMPLATES + "dossiers.jinja2", {
+        "agency": container.agency_code, "total": len(found), "page": page, "size": size,
+        "results": [dossier_summary(request, d) for d in shown]})
+
+
+@view_config(context=ds.Dossiers, request_method="POST", permission="manage_dossiers",
+             renderer="json")
+def open_view(request):
+    agency = request.context.__parent__
+    dossier = ds.open_dossier(agency, params_of(request), request.identity, timeutil.now(),
+                              registry=request.registry, request=request)
+    return created(request, dossier, dossier_json(request, dossier))
+
+
+@view_config(context=ds.Dossier, request_method="GET", permission="view")
+def dossier_view(request):
+    dossier = request.context
+    return respond(request, TEMPLATES + "dossier.jinja2",
+                   dict(dossier_json(request, dossier), states=ds.STATES))
+
+
+@view_config(context=ds.Dossier, request_method="PATCH", permission="manage_dossiers",
+             renderer="json")
+def update_view(request):
+    params = dict(params_of(request))
+    reason = params.pop("reason", None)
+    dossier = ds.update_fields(request.context, params, request.identity, timeutil.now(),
+                               registry=request.registry, request=request, reason=reason)
+    return dossier_json(request, dossier)
+
+
+@view_config(context=ds.Dossier, name="records", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def add_record_view(request):
+    dossier = request.context
+    record = record_at(request, params_of(request).get("record"))
+    ds.add_record(dossier, record, request.identity, timeutil.now(),
+                  registry=request.registry, request=request)
+    return dossier_json(request, dossier)
+
+
+@view_config(context=ds.Dossier, name="close", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def close_view(request):
+    dossier = ds.close_dossier(request.context, request.identity, timeutil.now(),
+                               registry=request.registry, request=request)
+    return dossier_json(request, dossier)
