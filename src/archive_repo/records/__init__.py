@@ -6,6 +6,8 @@ disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
     retention.py  the schedule as data; Circular 05/2025 retention codes
     fields.py     the dossier fields of Circular 05/2025, validated
     dossiers.py   Dossier, Dossiers (``/{agency}/dossiers/``), the life-cycle table
+    fileplan.py   the yearly file plan (``/{agency}/fileplans/{year}``), approval
+    documents.py  PDF / XLSX / XML of plans, deposit lists, hand-over records, minutes
     serialize.py  JSON
     views.py      HTTP
 
@@ -13,10 +15,10 @@ Every step fires :class:`archive_repo.events.DossierChanged` with an
 ``action`` naming it: the audit trail hears it, and so can a preservation
 subscriber (PREMIS events).
 """
-from . import retention
-from .dossiers import NAME, dossiers_of
+from . import dossiers, fileplan, retention
 
 
 def includeme(config):
     retention.load(config.registry)
-    config.add_agency_part(NAME, dossiers_of)
+    config.add_agency_part(dossiers.NAME, dossiers.dossiers_of)
+    config.add_agency_part(fileplan.NAME, fileplan.plans_of)

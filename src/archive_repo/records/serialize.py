@@ -44,3 +44,26 @@ def dossier_summary(request, dossier):
             "year": dossier.year, "title": dossier.title, "state": dossier.state,
             "retention": dossier.retention.as_json(),
             "document_count": len(dossier.members)}
+
+
+def plan_json(request, plan):
+    approval = dict(plan.approval) if plan.approval else None
+    if approval:
+        approval["recorded_at"] = timeutil.isoformat(approval["recorded_at"])
+    return {
+        "url": url_of(request, plan.path), "agency": plan.agency_code, "year": plan.year,
+        "state": "approved" if plan.approved else "draft", "approval": approval,
+        "headings": plan.headings,
+        "entries": [dict({k: v for k, v in e.items() if k != "retention"},
+                         retention=e["retention"].as_json(),
+                         retention_code=e["retention"].code,
+                         dossier=(url_of(request, "/%s/%s/%d" % (plan.agency_code, ds.NAME,
+                                                                 plan.opened[e["number"]]))
+                                  if e["number"] in plan.opened else None))
+                    for e in plan.entries],
+        "totals": plan.totals(),
+        "made_by": plan.made_by, "made_at": timeutil.isoformat(plan.made_at),
+        "pdf_url": url_of(request, plan.path + "/plan.pdf"),
+        "xlsx_url": url_of(request, plan.path + "/plan.xlsx"),
+        "history": audit.history(request, plan.path),
+    }

@@ -11,10 +11,13 @@ from ..http import respond, url_of
 from ..http.body import params_of
 from ..http.paging import page_of
 from ..resources import Record
+from . import documents
 from . import dossiers as ds
-from .serialize import dossier_json, dossier_summary
+from . import fileplan as fp
+from .serialize import dossier_json, dossier_summary, plan_json
 
 TEMPLATES = "archive_repo.records:templates/"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def created(request, resource, data):
@@ -101,3 +104,71 @@ def close_view(request):
     dossier = ds.close_dossier(request.context, request.identity, timeutil.now(),
                                registry=request.registry, request=request)
     return dossier_json(request, dossier)
+
+
+# -- file plans ---------------------------------------------------------------
+
+@view_config(context=fp.FilePlans, request_method="GET", permission="view")
+def plans_view(request):
+    plans = request.context
+    return respond(request, TEMPLATES + "fileplans.jinja2", {
+        "agency": plans.agency_code,
+        "results": [plan_json(request, p) for p in plans.values()]})
+
+
+@view_config(context=fp.FilePlans, request_method="POST", permission="manage_dossiers",
+             renderer="json")
+def make_plan_view(request):
+    plan = fp.make_plan(request.context.__parent__, params_of(request), request.identity,
+                        timeutil.now(), registry=request.registry, request=request)
+    return created(request, plan, plan_json(request, plan))
+
+
+@view_config(context=fp.FilePlan, request_method="GET", permission="view")
+def plan_view(request):
+    return respond(request, TEMPLATES + "fileplan.jinja2", plan_json(request, request.context))
+
+
+@view_config(context=fp.FilePlan, name="approve", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def approve_view(request):
+    plan = fp.approve(request.context, params_of(request), request.identity, timeutil.now(),
+                      registry=request.registry, request=request)
+    return plan_json(request, plan)
+
+
+@view_config(context=fp.FilePlan, name="dossiers", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def open_from_plan_view(request):
+    dossier = fp.open_from_plan(request.context, params_of(request).get("number"),
+                                request.identity, timeutil.now(),
+                                registry=request.registry, request=request)
+    return created(request, dossier, dossier_json(request, dossier))
+
+
+def agency_name(context):
+    while context is not None and not hasattr(context, "code"):
+        context = context.__parent__
+    return context.name or context.code
+
+
+def download(request, body, content_type, filename):
+    response = request.response
+    response.body = body
+    response.content_type = content_type
+    response.content_disposition = 'attachment; filename="%s"' % filename
+    return response
+
+
+@view_config(context=fp.FilePlan, name="plan.pdf", request_method="GET", permission="view")
+def plan_pdf_view(request):
+    plan = request.context
+    return download(request, documents.plan_pdf(plan, agency_name(plan)), "application/pdf",
+                    "danh-muc-ho-so-%d.pdf" % plan.year)
+
+
+@view_config(context=fp.FilePlan, name="plan.xlsx", request_method="GET", permission="view")
+def plan_xlsx_view(request):
+    plan = request.context
+    return download(request, documents.plan_xlsx(plan, agency_name(plan)), XLSX,
+                    "danh-muc-ho-so-%d.xlsx" % plan.year)
