@@ -7,6 +7,7 @@ disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
     fields.py     the dossier fields of Circular 05/2025, validated
     dossiers.py   Dossier, Dossiers (``/{agency}/dossiers/``), the life-cycle table
     fileplan.py   the yearly file plan (``/{agency}/fileplans/{year}``), approval
+    holds.py      holds (``/{agency}/holds/``): freezing records and dossiers
     documents.py  PDF / XLSX / XML of plans, deposit lists, hand-over records, minutes
     serialize.py  JSON
     views.py      HTTP
@@ -15,10 +16,13 @@ Every step fires :class:`archive_repo.events.DossierChanged` with an
 ``action`` naming it: the audit trail hears it, and so can a preservation
 subscriber (PREMIS events).
 """
-from . import dossiers, fileplan, retention
+from ..events import RecordModified
+from . import dossiers, fileplan, holds, retention
 
 
 def includeme(config):
+    config.add_subscriber(holds.veto_held_change, RecordModified)
+    config.add_agency_part(holds.NAME, holds.holds_of)
     retention.load(config.registry)
     config.add_agency_part(dossiers.NAME, dossiers.dossiers_of)
     config.add_agency_part(fileplan.NAME, fileplan.plans_of)

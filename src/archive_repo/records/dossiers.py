@@ -26,6 +26,7 @@ from ..errors import BadRequest, Conflict
 from ..events import DossierChanged, fire
 from ..resources.folder import IntFolder
 from . import fields as fd
+from .holds import actor_name, check_not_held
 from .retention import schedule_of
 
 NAME = "dossiers"
@@ -52,6 +53,7 @@ TRANSITIONS = {
 VERBS = {"close": "kết thúc", "submit": "nộp lưu", "accept": "tiếp nhận",
          "return": "trả lại", "propose_disposal": "đề nghị tiêu hủy", "retain": "giữ lại",
          "destroy": "tiêu hủy", "add": "thêm văn bản vào", "edit": "sửa"}
+DESTRUCTIVE = {"propose_disposal", "destroy"}     # a hold forbids them
 MEMBERSHIP_OPEN = {"open"}
 FIELDS_OPEN = {"open", "closed"}
 FROZEN = {"submitted", "deposited"}
@@ -118,6 +120,8 @@ class Dossier(Persistent):
         starts, leads_to = TRANSITIONS[action]
         if self.state not in starts:
             raise wrong_state(self, action)
+        if action in DESTRUCTIVE:
+            check_not_held(self, VERBS[action] + " hồ sơ")
         self.state = leads_to
         self.steps.append((action, leads_to, at, actor_name(actor), note))
 
@@ -173,10 +177,6 @@ def dossiers_of(agency, create=False):
     return found
 
 
-def actor_name(actor):
-    return getattr(actor, "token_id", None) or "system"
-
-
 # -- operations: each checks, changes, then fires its event -------------------
 
 def open_dossier(agency, raw, actor, at, *, registry, request=None, plan_entry=None):
@@ -210,6 +210,7 @@ def add_record(dossier, record, actor, at, *, registry, request=None):
     was there already."""
     if dossier.state not in MEMBERSHIP_OPEN:
         raise wrong_state_for(dossier, "add")
+    check_not_held(dossier, "thêm văn bản vào hồ sơ")
     if dossier.holds(record):
         return False
     dossier.members.append(record)
@@ -260,6 +261,7 @@ def update_fields(dossier, raw, actor, at, *, registry, request=None, reason=Non
         raise wrong_state_for(dossier, "edit")
     if dossier.state not in FIELDS_OPEN | FROZEN:
         raise wrong_state_for(dossier, "edit")
+    check_not_held(dossier, "sửa hồ sơ")
     for fixed in ("year", "number"):
         if fixed in raw and raw[fixed] != dossier.fields[fixed]:
             raise BadRequest("field_fixed", "Không được đổi năm và số của hồ sơ đã lập.",

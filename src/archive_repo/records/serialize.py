@@ -2,6 +2,7 @@
 from .. import audit, timeutil
 from ..http import url_of
 from . import dossiers as ds
+from .holds import holds_on
 
 
 def document_json(request, row):
@@ -30,6 +31,7 @@ def dossier_json(request, dossier, with_history=True):
         "page_count": (dossier.totals or {}).get("page_count"),
         "documents": [document_json(request, r) for r in ds.document_list(dossier)],
         "version": len(dossier.versions) + 1,
+        "holds": [h.as_json() for h in holds_on(dossier)],
         "steps": [{"action": a, "state": s, "at": timeutil.isoformat(at), "by": by,
                    "note": note} for (a, s, at, by, note) in dossier.steps],
     })

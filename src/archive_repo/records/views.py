@@ -14,6 +14,7 @@ from ..resources import Record
 from . import documents
 from . import dossiers as ds
 from . import fileplan as fp
+from . import holds as hd
 from .serialize import dossier_json, dossier_summary, plan_json
 
 TEMPLATES = "archive_repo.records:templates/"
@@ -26,20 +27,25 @@ def created(request, resource, data):
     return data
 
 
+def resource_at(request, url):
+    """What a URL (or a path) of this archive names, or None."""
+    path = urlparse(url.strip()).path
+    base = urlparse(request.application_url).path.rstrip("/")
+    if base and path.startswith(base + "/"):
+        path = path[len(base):]
+    try:
+        return find_resource(request.root, path)
+    except KeyError:
+        return None
+
+
 def record_at(request, url):
     """The Record a URL (or path) names, which the caller may view; 400 when
     it names none, 403 when the caller may not see it."""
     if not isinstance(url, str) or not url.strip():
         raise BadRequest("record_required", "Phải ghi đường dẫn văn bản (record).",
                          [{"field": "record"}])
-    path = urlparse(url.strip()).path
-    base = urlparse(request.application_url).path.rstrip("/")
-    if base and path.startswith(base + "/"):
-        path = path[len(base):]
-    try:
-        found = find_resource(request.root, path)
-    except KeyError:
-        found = None
+    found = resource_at(request, url)
     if not isinstance(found, Record):
         raise BadRequest("unknown_record", "Không tìm thấy văn bản %s." % url,
                          [{"field": "record", "value": url}])
@@ -172,3 +178,43 @@ def plan_xlsx_view(request):
     plan = request.context
     return download(request, documents.plan_xlsx(plan, agency_name(plan)), XLSX,
                     "danh-muc-ho-so-%d.xlsx" % plan.year)
+
+
+# -- holds --------------------------------------------------------------------
+
+def holdable(request):
+    def resolve(url):
+        found = resource_at(request, url)
+        return found if isinstance(found, (Record, ds.Dossier)) else None
+    return resolve
+
+
+@view_config(context=hd.Holds, request_method="GET", permission="view")
+def holds_view(request):
+    holds = request.context
+    found = [h for h in holds.values() if h.active or request.params.get("all")]
+    return respond(request, TEMPLATES + "holds.jinja2", {
+        "agency": holds.agency_code, "results": [h.as_json() for h in found]})
+
+
+@view_config(context=hd.Holds, request_method="POST", permission="place_holds",
+             renderer="json")
+def place_view(request):
+    params = params_of(request)
+    hold = hd.place(request.context.__parent__, params.get("scope"), params.get("reason"),
+                    params.get("reference"), request.identity, timeutil.now(),
+                    registry=request.registry, request=request, resolve=holdable(request))
+    return created(request, hold, hold.as_json())
+
+
+@view_config(context=hd.Hold, request_method="GET", permission="view", renderer="json")
+def hold_view(request):
+    return request.context.as_json()
+
+
+@view_config(context=hd.Hold, name="lift", request_method="POST", permission="place_holds",
+             renderer="json")
+def lift_view(request):
+    hold = hd.lift(request.context, params_of(request).get("reason"), request.identity,
+                   timeutil.now(), registry=request.registry, request=request)
+    return hold.as_json()
