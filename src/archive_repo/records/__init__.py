@@ -7,6 +7,7 @@ disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
     fields.py     the dossier fields of Circular 05/2025, validated
     dossiers.py   Dossier, Dossiers (``/{agency}/dossiers/``), the life-cycle table
     fileplan.py   the yearly file plan (``/{agency}/fileplans/{year}``), approval
+    deposit.py    deadlines, reminders, keep-back; deposits (``/{agency}/deposits/``)
     holds.py      holds (``/{agency}/holds/``): freezing records and dossiers
     documents.py  PDF / XLSX / XML of plans, deposit lists, hand-over records, minutes
     serialize.py  JSON
@@ -17,12 +18,13 @@ Every step fires :class:`archive_repo.events.DossierChanged` with an
 subscriber (PREMIS events).
 """
 from ..events import RecordModified
-from . import dossiers, fileplan, holds, retention
+from . import deposit, dossiers, fileplan, holds, retention
 
 
 def includeme(config):
     config.add_subscriber(holds.veto_held_change, RecordModified)
     config.add_agency_part(holds.NAME, holds.holds_of)
+    config.add_agency_part(deposit.NAME, deposit.deposits_of)
     retention.load(config.registry)
     config.add_agency_part(dossiers.NAME, dossiers.dossiers_of)
     config.add_agency_part(fileplan.NAME, fileplan.plans_of)

@@ -74,3 +74,90 @@ def sub(parent, tag, value=None, **attrs):
     if value is not None:
         node.text = str(value)
     return node
+
+
+# -- deposit: the deposit list and the hand-over record (App. V) --------------------
+
+LIST_HEADERS = ["STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian tài liệu",
+                "Thời hạn bảo quản", "Số tờ/trang", "Ghi chú"]
+
+
+def date_range(dossier):
+    start, end = dossier.fields.get("start_date"), dossier.fields.get("end_date")
+    return "%s – %s" % (timeutil.vn_date(start), timeutil.vn_date(end))
+
+
+def list_rows(deposit):
+    return [[no, d.number, d.title, date_range(d), d.retention.label,
+             (d.totals or {}).get("page_count", ""), d.file_code]
+            for no, d in enumerate(deposit.dossiers, start=1)]
+
+
+def deposit_list_pdf(deposit):
+    agency = deposit.agency
+    doc = printing.OfficialDocument("MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU",
+                                    "Nộp lưu vào %s" % deposit.archive,
+                                    issuer=agency.name or agency.code, landscape_pages=True,
+                                    at=deposit.submitted_at)
+    doc.table(LIST_HEADERS, list_rows(deposit), widths=[1, 2.5, 7, 3.5, 2.5, 2, 4])
+    t = deposit.totals()
+    doc.paragraph("Mục lục này gồm %d hồ sơ, %d tệp văn bản." % (t["dossiers"], t["files"]))
+    doc.signatures(["NGƯỜI LẬP"], [deposit.handed_by])
+    return doc.build()
+
+
+def handover_facts(deposit):
+    start, end = deposit.date_range()
+    t = deposit.totals()
+    return [
+        ("Căn cứ", "Điều 30, Điều 31 Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ "
+                   "về công tác văn thư; Danh mục hồ sơ của cơ quan"),
+        ("Bên giao", "%s — %s" % (deposit.agency.name or deposit.agency.code, deposit.handed_by)),
+        ("Bên nhận", "%s — %s" % (deposit.archive, deposit.received_by or "(chưa tiếp nhận)")),
+        ("Ngày giao", timeutil.show_date(deposit.submitted_at)),
+        ("Ngày nhận", timeutil.show_date(deposit.decided_at) if deposit.decided_at else ""),
+        ("Tên khối tài liệu", "Tài liệu của %s" % (deposit.agency.name or deposit.agency.code)),
+        ("Thời gian của tài liệu", "%s – %s" % (timeutil.vn_date(start), timeutil.vn_date(end))),
+        ("Số lượng tài liệu", "%d hồ sơ, %d tệp (tài liệu điện tử)" % (t["dossiers"],
+                                                                      t["files"])),
+        ("Tình trạng tài liệu", "Đã kiểm tra đủ văn bản theo mục lục, mã SHA-256 của từng tệp "
+                                "và tính toàn vẹn của chữ ký số"),
+        ("Công cụ tra cứu kèm theo", "Mục lục hồ sơ, tài liệu nộp lưu"),
+    ]
+
+
+def handover_pdf(deposit):
+    doc = printing.OfficialDocument("BIÊN BẢN", "Về việc giao nhận tài liệu",
+                                    issuer=deposit.archive, at=deposit.decided_at
+                                    or deposit.submitted_at)
+    doc.facts(handover_facts(deposit))
+    doc.paragraph("Biên bản này được lập thành hai bản; mỗi bên giữ một bản. Kèm theo mục lục "
+                  "hồ sơ, tài liệu nộp lưu.")
+    doc.signatures(["ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN"],
+                   [deposit.handed_by, deposit.received_by or ""])
+    return doc.build()
+
+
+def deposit_xml(deposit, kind):
+    """``kind`` ``list`` (the deposit list) or ``handover`` (the hand-over
+    record): the same facts as the PDFs, for machines."""
+    root = etree.Element("MucLucNopLuu" if kind == "list" else "BienBanGiaoNhan",
+                         agency=deposit.agency.code, deposit=deposit.path,
+                         submittedAt=timeutil.isoformat(deposit.submitted_at))
+    if kind == "handover":
+        for label, value in handover_facts(deposit):
+            sub(root, "Muc", value, ten=label)
+        sub(root, "TrangThai", deposit.state)
+        if deposit.return_reason:
+            sub(root, "LyDoTraLai", deposit.return_reason)
+    for no, d in enumerate(deposit.dossiers, start=1):
+        node = sub(root, "HoSo", stt=no, maHoSo=d.file_code)
+        sub(node, "SoKyHieu", d.number)
+        sub(node, "TieuDe", d.title)
+        sub(node, "BatDau", d.fields.get("start_date") or "")
+        sub(node, "KetThuc", d.fields.get("end_date") or "")
+        sub(node, "ThoiHanBaoQuan", d.retention.label, ma=d.retention.code)
+        sub(node, "SoTrang", (d.totals or {}).get("page_count", 0))
+        for path, number, sha in (d.totals or {}).get("members", ()):
+            sub(node, "VanBan", path, phienBan=number, sha256=sha)
+    return xml_bytes(root)

@@ -66,6 +66,9 @@ class Dossier(Persistent):
     __name__ = None
     __parent__ = None
     plan_entry = None       # (year, entry number) of the file plan it was opened from
+    keep_back = None        # the head's approval to keep it back (deposit.keep_back)
+    reminded_at = None      # when the deposit reminder was raised
+    deposit = None          # path of the deposit that handed it to the archive
 
     def __init__(self, fields, retention, opened_by, opened_at):
         self.fields = dict(fields)

@@ -1,6 +1,7 @@
 """Dossiers (and the other records-management objects) as JSON."""
 from .. import audit, timeutil
 from ..http import url_of
+from . import deposit as dp
 from . import dossiers as ds
 from .holds import holds_on
 
@@ -12,7 +13,7 @@ def document_json(request, row):
     return data
 
 
-def dossier_json(request, dossier, with_history=True):
+def dossier_json(request, dossier, with_history=True, today=None):
     data = dict(dossier.fields)
     data.update({
         "url": url_of(request, dossier.path),
@@ -32,6 +33,10 @@ def dossier_json(request, dossier, with_history=True):
         "documents": [document_json(request, r) for r in ds.document_list(dossier)],
         "version": len(dossier.versions) + 1,
         "holds": [h.as_json() for h in holds_on(dossier)],
+        "deposit": dp.deadline_json(dossier, today or timeutil.now().date()),
+        "versions": [{"fields": v["fields"], "retention": v["retention"].as_json(),
+                      "replaced_at": timeutil.isoformat(v["replaced_at"]), "by": v["by"],
+                      "reason": v["reason"]} for v in dossier.versions],
         "steps": [{"action": a, "state": s, "at": timeutil.isoformat(at), "by": by,
                    "note": note} for (a, s, at, by, note) in dossier.steps],
     })
@@ -40,8 +45,8 @@ def dossier_json(request, dossier, with_history=True):
     return data
 
 
-def dossier_summary(request, dossier):
-    return {"url": url_of(request, dossier.path), "key": dossier.key,
+def dossier_summary(request, dossier, today=None):
+    return {"deposit": dp.deadline_json(dossier, today or timeutil.now().date()),"url": url_of(request, dossier.path), "key": dossier.key,
             "file_code": dossier.file_code, "number": dossier.number,
             "year": dossier.year, "title": dossier.title, "state": dossier.state,
             "retention": dossier.retention.as_json(),
@@ -68,4 +73,22 @@ def plan_json(request, plan):
         "pdf_url": url_of(request, plan.path + "/plan.pdf"),
         "xlsx_url": url_of(request, plan.path + "/plan.xlsx"),
         "history": audit.history(request, plan.path),
+    }
+
+
+def deposit_json(request, deposit):
+    base = url_of(request, deposit.path)
+    start, end = deposit.date_range()
+    return {
+        "url": base, "agency": deposit.agency.code, "state": deposit.state,
+        "archive": deposit.archive, "handed_by": deposit.handed_by,
+        "received_by": deposit.received_by, "return_reason": deposit.return_reason,
+        "submitted_by": deposit.submitted_by,
+        "submitted_at": timeutil.isoformat(deposit.submitted_at),
+        "decided_at": timeutil.isoformat(deposit.decided_at),
+        "start_date": start, "end_date": end, "totals": deposit.totals(),
+        "dossiers": [dossier_summary(request, d) for d in deposit.dossiers],
+        "documents": {name: base + "/" + name for name in
+                      ("list.pdf", "list.xml", "handover.pdf", "handover.xml")},
+        "history": audit.history(request, deposit.path),
     }

@@ -11,11 +11,12 @@ from ..http import respond, url_of
 from ..http.body import params_of
 from ..http.paging import page_of
 from ..resources import Record
+from . import deposit as dp
 from . import documents
 from . import dossiers as ds
 from . import fileplan as fp
 from . import holds as hd
-from .serialize import dossier_json, dossier_summary, plan_json
+from .serialize import deposit_json, dossier_json, dossier_summary, plan_json
 
 TEMPLATES = "archive_repo.records:templates/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,3 +219,126 @@ def lift_view(request):
     hold = hd.lift(request.context, params_of(request).get("reason"), request.identity,
                    timeutil.now(), registry=request.registry, request=request)
     return hold.as_json()
+
+
+# -- deposit to the agency archive ---------------------------------------------
+
+def day_param(request, name="on"):
+    """The day a listing judges by (``?on=YYYY-MM-DD``; today by default)."""
+    raw = request.params.get(name)
+    if not raw:
+        return timeutil.now().date()
+    try:
+        return timeutil.parse_date(raw)
+    except ValueError:
+        raise BadRequest("invalid_date", "Ngày phải có dạng YYYY-MM-DD.",
+                         [{"field": name, "value": raw}]) from None
+
+
+@view_config(context=ds.Dossiers, name="deadlines", request_method="GET", permission="view",
+             renderer="json")
+def deadlines_view(request):
+    """Closed dossiers by deposit status: ``reminder`` (deadline within 30
+    days), ``overdue``, ``due`` (later)."""
+    today = day_param(request)
+    return {"on": today.isoformat(), **{
+        status: [dossier_summary(request, d, today)
+                 for d in dp.listing(request.context, today, {status})]
+        for status in ("reminder", "overdue", "due")}}
+
+
+@view_config(context=ds.Dossiers, name="remind", request_method="POST",
+             permission="archive_dossiers", renderer="json")
+def remind_view(request):
+    today = day_param(request)
+    reminded = dp.raise_reminders(request.context, today, request.identity,
+                                  registry=request.registry, request=request)
+    return {"on": today.isoformat(), "reminded": [dossier_summary(request, d, today)
+                                                  for d in reminded]}
+
+
+@view_config(context=ds.Dossier, name="keep-back", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def keep_back_view(request):
+    dossier = dp.keep_back(request.context, params_of(request), request.identity,
+                           timeutil.now(), registry=request.registry, request=request)
+    return dossier_json(request, dossier)
+
+
+def own_dossiers(request, agency, urls):
+    if not isinstance(urls, list):
+        raise BadRequest("dossiers_required", "Phải chọn ít nhất một hồ sơ để nộp lưu.",
+                         [{"field": "dossiers"}])
+    found = []
+    for url in urls:
+        dossier = resource_at(request, url) if isinstance(url, str) else None
+        if not isinstance(dossier, ds.Dossier) or dossier.agency is not agency:
+            raise BadRequest("unknown_dossier", "%r không phải hồ sơ của cơ quan %s."
+                             % (url, agency.code), [{"field": "dossiers", "value": url}])
+        if dossier not in found:
+            found.append(dossier)
+    return found
+
+
+@view_config(context=dp.Deposits, request_method="GET", permission="view", renderer="json")
+def deposits_view(request):
+    return {"results": [deposit_json(request, d) for d in request.context.values()]}
+
+
+@view_config(context=dp.Deposits, request_method="POST", permission="manage_dossiers",
+             renderer="json")
+def submit_view(request):
+    agency = request.context.__parent__
+    params = params_of(request)
+    deposit = dp.submit(agency, own_dossiers(request, agency, params.get("dossiers")),
+                        params.get("handed_by"), params.get("archive"), request.identity,
+                        timeutil.now(), registry=request.registry, request=request)
+    return created(request, deposit, deposit_json(request, deposit))
+
+
+@view_config(context=dp.Deposit, request_method="GET", permission="view", renderer="json")
+def deposit_view(request):
+    return deposit_json(request, request.context)
+
+
+def decide_view(request, verb):
+    params = params_of(request)
+    deposit = dp.decide(request.context, verb, params.get("received_by"), params.get("reason"),
+                        request.identity, timeutil.now(), registry=request.registry,
+                        request=request)
+    return deposit_json(request, deposit)
+
+
+@view_config(context=dp.Deposit, name="accept", request_method="POST",
+             permission="archive_dossiers", renderer="json")
+def accept_view(request):
+    return decide_view(request, "accept")
+
+
+@view_config(context=dp.Deposit, name="return", request_method="POST",
+             permission="archive_dossiers", renderer="json")
+def return_view(request):
+    return decide_view(request, "return")
+
+
+# name → (builder, content type, file name)
+DEPOSIT_DOCUMENTS = {
+    "list.pdf": (documents.deposit_list_pdf, "application/pdf", "muc-luc-nop-luu"),
+    "handover.pdf": (documents.handover_pdf, "application/pdf", "bien-ban-giao-nhan"),
+    "list.xml": (lambda d: documents.deposit_xml(d, "list"), "application/xml",
+                 "muc-luc-nop-luu"),
+    "handover.xml": (lambda d: documents.deposit_xml(d, "handover"), "application/xml",
+                     "bien-ban-giao-nhan"),
+}
+
+
+@view_config(context=dp.Deposit, name="list.pdf", request_method="GET", permission="view")
+@view_config(context=dp.Deposit, name="list.xml", request_method="GET", permission="view")
+@view_config(context=dp.Deposit, name="handover.pdf", request_method="GET", permission="view")
+@view_config(context=dp.Deposit, name="handover.xml", request_method="GET", permission="view")
+def deposit_document(request):
+    build, content_type, stem = DEPOSIT_DOCUMENTS[request.view_name]
+    deposit = request.context
+    return download(request, build(deposit), content_type,
+                    "%s-%s.%s" % (stem, deposit.__name__, request.view_name.rsplit(".", 1)[1]))
+
