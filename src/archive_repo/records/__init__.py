@@ -8,6 +8,7 @@ disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
     dossiers.py   Dossier, Dossiers (``/{agency}/dossiers/``), the life-cycle table
     fileplan.py   the yearly file plan (``/{agency}/fileplans/{year}``), approval
     deposit.py    deadlines, reminders, keep-back; deposits (``/{agency}/deposits/``)
+    disposal.py   disposal batches (``/{agency}/disposals/``), tombstones, 410 Gone
     holds.py      holds (``/{agency}/holds/``): freezing records and dossiers
     documents.py  PDF / XLSX / XML of plans, deposit lists, hand-over records, minutes
     serialize.py  JSON
@@ -17,11 +18,15 @@ Every step fires :class:`archive_repo.events.DossierChanged` with an
 ``action`` naming it: the audit trail hears it, and so can a preservation
 subscriber (PREMIS events).
 """
+from pyramid.events import ContextFound
+
 from ..events import RecordModified
-from . import deposit, dossiers, fileplan, holds, retention
+from . import deposit, disposal, dossiers, fileplan, holds, retention
 
 
 def includeme(config):
+    config.add_subscriber(disposal.refuse_destroyed, ContextFound)
+    config.add_agency_part(disposal.NAME, disposal.batches_of)
     config.add_subscriber(holds.veto_held_change, RecordModified)
     config.add_agency_part(holds.NAME, holds.holds_of)
     config.add_agency_part(deposit.NAME, deposit.deposits_of)

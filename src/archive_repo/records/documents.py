@@ -161,3 +161,50 @@ def deposit_xml(deposit, kind):
         for path, number, sha in (d.totals or {}).get("members", ()):
             sub(node, "VanBan", path, phienBan=number, sha256=sha)
     return xml_bytes(root)
+
+
+# -- disposal: the list proposed and the destruction minute ------------------------
+
+DISPOSAL_HEADERS = ["STT", "Văn bản", "Trích yếu", "Thời hạn", "SHA-256"]
+
+
+def disposal_rows(batch):
+    if batch.destroyed:
+        return [[no, "%s (%s)" % (s["path"], s.get("notation") or ""), s.get("subject") or "",
+                 s["retention"]["label"], "\n".join(v["sha256"] for v in s["versions"])]
+                for no, s in enumerate(batch.destroyed, start=1)]
+    return [[no, r.path, r.metadata.get("subject") or "", "", r.current.sha256]
+            for no, r in enumerate(batch.records(), start=1)]
+
+
+def minute_pdf(batch):
+    agency = batch.agency
+    decision = batch.attachments["decision"].meta
+    doc = printing.OfficialDocument("BIÊN BẢN", "Về việc tiêu hủy tài liệu hết giá trị",
+                                    issuer=agency.name or agency.code, at=batch.executed_at)
+    doc.facts([
+        ("Căn cứ", "Quyết định số %s ngày %s của %s về việc tiêu hủy tài liệu hết giá trị"
+                   % (decision["number"], timeutil.vn_date(decision["date"]),
+                      decision["signer"])),
+        ("Thời gian thực hiện", timeutil.show_datetime(batch.executed_at)),
+        ("Người thực hiện", batch.executed_by),
+        ("Danh sách", batch.path),
+        ("Số lượng", "%d hồ sơ, %d văn bản (%d tệp)" % (
+            len(batch.dossiers), len(batch.destroyed),
+            sum(len(s["versions"]) for s in batch.destroyed))),
+        ("Phương thức", "Xóa toàn bộ dữ liệu của các tệp khỏi kho lưu trữ; giữ lại thông tin "
+                        "nhận dạng và mã SHA-256 của từng tệp đã hủy"),
+    ])
+    doc.table(DISPOSAL_HEADERS, disposal_rows(batch), widths=[1, 4, 6, 2, 7])
+    doc.signatures(["NGƯỜI THỰC HIỆN", "NGƯỜI GIÁM SÁT"], [batch.executed_by, ""])
+    return doc.build()
+
+
+def disposal_list_pdf(batch):
+    agency = batch.agency
+    doc = printing.OfficialDocument("DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ", "Đề nghị tiêu hủy",
+                                    issuer=agency.name or agency.code, at=batch.made_at)
+    doc.table(DISPOSAL_HEADERS, disposal_rows(batch), widths=[1, 4, 6, 2, 7])
+    doc.heading("Thuyết minh")
+    doc.paragraph(batch.note)
+    return doc.build()

@@ -92,3 +92,20 @@ def deposit_json(request, deposit):
                       ("list.pdf", "list.xml", "handover.pdf", "handover.xml")},
         "history": audit.history(request, deposit.path),
     }
+
+
+def batch_json(request, batch):
+    base = url_of(request, batch.path)
+    return {
+        "url": base, "agency": batch.agency.code, "state": batch.state, "note": batch.note,
+        "made_by": batch.made_by, "made_at": timeutil.isoformat(batch.made_at),
+        "dossiers": [dossier_summary(request, d) for d in batch.dossiers],
+        "records": ([s["path"] for s in batch.destroyed] if batch.destroyed
+                    else [r.path for r in batch.records()]),
+        "attachments": {k: a.as_json() for k, a in batch.attachments.items()},
+        "executed_at": timeutil.isoformat(batch.executed_at),
+        "executed_by": batch.executed_by, "destroyed": list(batch.destroyed),
+        "documents": {"list.pdf": base + "/list.pdf",
+                      "minute.pdf": base + "/minute.pdf" if batch.destroyed else None},
+        "history": audit.history(request, batch.path),
+    }
