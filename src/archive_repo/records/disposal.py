@@ -239,8 +239,9 @@ def attach(batch, kind, raw, spooled, report, actor, at, *, registry, request=No
 
 # -- 4. execution -------------------------------------------------------------------
 
-def execute(batch, actor, at, *, registry, request=None):
-    """Destroy the batch's records (see the module doc)."""
+def execute(batch, actor, at, *, registry, request=None, progress=None):
+    """Destroy the batch's records (see the module doc); ``progress(record)``
+    after each."""
     if batch.state != "proposed":
         raise Conflict("batch_state", "Danh sách tiêu hủy đã được thực hiện.")
     missing = [ATTACHMENTS[k] for k in ATTACHMENTS if k not in batch.attachments]
@@ -258,6 +259,8 @@ def execute(batch, actor, at, *, registry, request=None):
                                       detail={"batch": batch.path,
                                               "decision": decision["number"]},
                                       what="destroyed"))
+        if progress is not None:
+            progress(record)
     for dossier in batch.dossiers:
         dossier.step("destroy", actor, at, note=decision["number"])
         fire(registry, DossierChanged(dossier, request, action="destroy_dossier",
