@@ -145,6 +145,13 @@ def test_disposal(denv):
     found = env.testapp.get("/search", params={"q": "lich hop giao ban"},
                             headers=json_headers).json
     assert paths[0] not in [path_of(r["url"]) for r in found["results"]]
+    from archive_repo.indexing import fulltext_of
+    from archive_repo.indexing.rebuild import differences
+    conn = env.conn()
+    try:        # catalog and full text agree with the tree (check-index would pass)
+        assert not any(differences(env.root(conn), fulltext_of(env.registry)).values())
+    finally:
+        conn.close()
     feed = env.testapp.get("/dav/changes", headers=env.auth("connector")).json["changes"]
     last = [c for c in feed if c["path"] == paths[0]][-1]
     assert last["what"] == "destroyed"
