@@ -68,6 +68,8 @@ def test_deposit_accept_and_return(renv):
     one = closed_dossier(renv, records=2, title="Hồ sơ nộp lưu một")
     two = closed_dossier(renv, title="Hồ sơ nộp lưu hai")
     still_open = open_dossier(renv).json
+    wizard = renv.testapp.get("/%s/deposits/" % H38, headers=renv.auth(CLERK)).text
+    assert "Hồ sơ nộp lưu một" in wizard and "Chưa đến hạn" in wizard
     body = {"dossiers": [one["url"], still_open["url"]], "handed_by": "Nguyễn Thị C, văn thư"}
     refused = post(renv, "/%s/deposits/" % H38, body, status=422).json["error"]
     assert refused["code"] == "deposit_incomplete"
@@ -107,6 +109,8 @@ def test_deposit_accept_and_return(renv):
     assert done[-3:] == ["submit_dossier", "accept_dossier", "update_dossier"]
     assert "refused" in [h["outcome"] for h in versioned["history"]]    # the 409s
 
+    page = renv.testapp.get(durl, headers=renv.auth(CLERK)).text
+    assert "Đã tiếp nhận" in page and "Lê Văn D" in page and "Biên bản giao nhận" in page
     listing = renv.testapp.get(durl + "/list.pdf", headers=renv.auth(CLERK))
     text = extract_text(io.BytesIO(listing.body))
     assert "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU" in text and "Hồ sơ nộp lưu một" in text

@@ -162,4 +162,7 @@ def test_disposal(denv):
     assert "tiêu hủy tài liệu hết giá trị" in minute and "45/QĐ-UBND" in minute
     assert gone[0]["sha256"][:20] in minute.replace("\n", "")
     assert post(env, burl + "/execute", who="archivist", status=409)
-
+    page = env.testapp.get(burl, headers=env.auth("archivist")).text
+    assert "Đã tiêu hủy" in page and gone[0]["sha256"] in page and "45/QĐ-UBND" in page
+    listing = env.testapp.get("/%s/disposals/" % H38, headers=env.auth("archivist")).text
+    assert "Đã tiêu hủy" in listing

@@ -61,6 +61,21 @@ def test_open_add_close(renv):
     assert get(renv, url).json["state"] == "closed"
     page = renv.testapp.get(url, headers=renv.auth(CLERK))
     assert "Mục lục văn bản" in page.text and "Thông báo thi tuyển" in page.text
+    assert "close_dossier" in page.text and "Chưa đến hạn nộp lưu" in page.text
+
+    # the dossier's export: the document list (PDF) and its fields (XML), in time order
+    import io
+    from lxml import etree
+    from pdfminer.high_level import extract_text
+    text = extract_text(io.BytesIO(renv.testapp.get(url + "/documents.pdf",
+                                                    headers=renv.auth(CLERK)).body))
+    assert "MỤC LỤC VĂN BẢN" in text and text.index("Thông báo thi tuyển") \
+        < text.index("Kế hoạch tuyển dụng")
+    xml = etree.fromstring(renv.testapp.get(url + "/dossier.xml",
+                                            headers=renv.auth(CLERK)).body)
+    assert xml.get("fileCode") == dossier["file_code"]
+    assert [d.get("sha256") for d in xml.iter("Document")] == [second["sha256"],
+                                                               first["sha256"]]
 
 
 def test_field_checks(renv):

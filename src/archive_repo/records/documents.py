@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 
 from .. import printing, timeutil
 from . import fileplan as fp
+from .dossiers import document_list
 
 PLAN_HEADERS = ["Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ", "Thời hạn bảo quản",
                 "Đơn vị/người lập hồ sơ", "Ghi chú"]
@@ -208,3 +209,48 @@ def disposal_list_pdf(batch):
     doc.heading("Thuyết minh")
     doc.paragraph(batch.note)
     return doc.build()
+
+
+# -- a dossier's own export: its document list (App. V) and its fields ----------------
+
+DOCUMENT_HEADERS = ["STT", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung",
+                    "Tác giả", "Tờ/Trang số", "Ghi chú"]
+
+
+def document_list_pdf(dossier):
+    agency = dossier.agency
+    doc = printing.OfficialDocument("MỤC LỤC VĂN BẢN", "Hồ sơ %s: %s" % (dossier.number,
+                                                                        dossier.title),
+                                    issuer=agency.name or agency.code, landscape_pages=True)
+    doc.facts([("Mã hồ sơ", dossier.file_code),
+               ("Thời hạn bảo quản", dossier.retention.label),
+               ("Thời gian", "%s – %s" % (timeutil.vn_date(dossier.fields.get("start_date")),
+                                          timeutil.vn_date(dossier.fields.get("end_date")))),
+               ("Người lập", dossier.fields.get("owner") or "")])
+    rows = [[r["no"], r["number_notation"], timeutil.vn_date(r["date"]), r["type_and_summary"],
+             r["author"], r["page"], r["notes"]] for r in document_list(dossier)]
+    doc.table(DOCUMENT_HEADERS, rows, widths=[1, 3, 2.5, 9, 4, 1.8, 2.5])
+    doc.paragraph("Mục lục này gồm %d văn bản." % len(rows))
+    return doc.build()
+
+
+def dossier_xml(dossier):
+    """The dossier's fields (Circular 05/2025 names in English) and its
+    documents in time order, each with its version and SHA-256."""
+    root = etree.Element("HoSo", fileCode=dossier.file_code, state=dossier.state,
+                         path=dossier.path)
+    fields = sub(root, "Fields")
+    for name, value in sorted(dossier.fields.items()):
+        if value not in (None, "", [], ()):
+            sub(fields, name, ", ".join(value) if isinstance(value, list) else value)
+    sub(fields, "retention_code", dossier.retention.code)
+    if dossier.retention.years:
+        sub(fields, "retention_years", dossier.retention.years)
+    documents = sub(root, "Documents")
+    for row in document_list(dossier):
+        record = row["record"]
+        node = sub(documents, "Document", no=row["no"], path=record.path,
+                   version=record.current.number, sha256=record.current.sha256)
+        for key in ("number_notation", "date", "type_and_summary", "author", "page", "notes"):
+            sub(node, key, row[key] if row[key] is not None else "")
+    return xml_bytes(root)

@@ -88,6 +88,21 @@ def dossier_view(request):
                    dict(dossier_json(request, dossier), states=ds.STATES))
 
 
+@view_config(context=ds.Dossier, name="documents.pdf", request_method="GET",
+             permission="view")
+def document_list_view(request):
+    dossier = request.context
+    return download(request, documents.document_list_pdf(dossier), "application/pdf",
+                    "muc-luc-van-ban-%s.pdf" % dossier.file_code)
+
+
+@view_config(context=ds.Dossier, name="dossier.xml", request_method="GET", permission="view")
+def dossier_xml_view(request):
+    dossier = request.context
+    return download(request, documents.dossier_xml(dossier), "application/xml",
+                    "ho-so-%s.xml" % dossier.file_code)
+
+
 @view_config(context=ds.Dossier, request_method="PATCH", permission="manage_dossiers",
              renderer="json")
 def update_view(request):
@@ -283,9 +298,17 @@ def own_dossiers(request, agency, urls):
     return found
 
 
-@view_config(context=dp.Deposits, request_method="GET", permission="view", renderer="json")
+@view_config(context=dp.Deposits, request_method="GET", permission="view")
 def deposits_view(request):
-    return {"results": [deposit_json(request, d) for d in request.context.values()]}
+    """The deposits, and (the wizard's first step) the closed dossiers that
+    may be handed over, with their deadlines."""
+    container = ds.dossiers_of(request.context.__parent__)
+    today = timeutil.now().date()
+    return respond(request, TEMPLATES + "deposits.jinja2", {
+        "agency": request.context.agency_code,
+        "results": [deposit_json(request, d) for d in request.context.values()],
+        "ready": [dossier_summary(request, d, today) for d in container.values()
+                  if d.state == "closed"]})
 
 
 @view_config(context=dp.Deposits, request_method="POST", permission="manage_dossiers",
@@ -299,9 +322,9 @@ def submit_view(request):
     return created(request, deposit, deposit_json(request, deposit))
 
 
-@view_config(context=dp.Deposit, request_method="GET", permission="view", renderer="json")
+@view_config(context=dp.Deposit, request_method="GET", permission="view")
 def deposit_view(request):
-    return deposit_json(request, request.context)
+    return respond(request, TEMPLATES + "deposit.jinja2", deposit_json(request, request.context))
 
 
 def decide_view(request, verb):
@@ -349,10 +372,11 @@ def deposit_document(request):
 
 # -- disposal --------------------------------------------------------------------
 
-@view_config(context=dsp.Batches, request_method="GET", permission="view",
-             renderer="json")
+@view_config(context=dsp.Batches, request_method="GET", permission="view")
 def batches_view(request):
-    return {"results": [batch_json(request, b) for b in request.context.values()]}
+    return respond(request, TEMPLATES + "disposals.jinja2", {
+        "agency": request.context.agency_code,
+        "results": [batch_json(request, b) for b in request.context.values()]})
 
 
 @view_config(context=dsp.Batches, name="candidates", request_method="GET",
@@ -377,9 +401,9 @@ def propose_view(request):
     return created(request, batch, batch_json(request, batch))
 
 
-@view_config(context=dsp.Batch, request_method="GET", permission="view", renderer="json")
+@view_config(context=dsp.Batch, request_method="GET", permission="view")
 def batch_view(request):
-    return batch_json(request, request.context)
+    return respond(request, TEMPLATES + "disposal.jinja2", batch_json(request, request.context))
 
 
 @view_config(context=dsp.Batch, name="council", request_method="POST",
