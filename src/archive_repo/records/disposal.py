@@ -26,6 +26,7 @@ import shutil
 
 from persistent import Persistent
 from pyramid.authorization import Allow
+from pyramid.traversal import find_root
 from ZODB.blob import Blob
 
 from .. import timeutil
@@ -149,12 +150,16 @@ def why_not(dossier, today, batch_keys=()):
 
 def other_dossiers(record, dossier, batch_keys):
     """The dossiers besides ``dossier`` (and those of the batch) holding
-    ``record``, in its own agency and in the dossier's."""
-    containers = {id(c): c for c in (dossier.__parent__,
-                                     record.__parent__.__parent__.named.get(ds.NAME))
-                  if c is not None}
-    return [d for c in containers.values() for d in c.of_record(record.path)
-            if d is not dossier and (c is not dossier.__parent__ or d.key not in batch_keys)]
+    ``record`` — any agency's: a receiver may keep it in its own dossier."""
+    found = []
+    for agency in find_root(record).agencies.values():
+        container = agency.named.get(ds.NAME)
+        if container is None:
+            continue
+        same = container is dossier.__parent__
+        found += [d for d in container.of_record(record.path)
+                  if d is not dossier and not (same and d.key in batch_keys)]
+    return found
 
 
 def candidates(container, today):
