@@ -88,8 +88,15 @@ def test_disposal(denv):
     candidates = [c["url"] for c in get(env, "/%s/disposals/candidates" % H38).json["results"]]
     assert dossier["url"] in candidates and permanent["url"] not in candidates
 
-    answer = propose([dossier["url"]], 201)
+    kept = closed(env, [env.deposit().json], retention_code="06")
+    answer = propose([dossier["url"], kept["url"]], 201)
     burl = path_of(answer.headers["Location"])
+    post(env, burl + "/retain", {"dossiers": [kept["url"]]}, who="archivist", status=400)
+    retained = post(env, burl + "/retain", {"dossiers": [kept["url"]],
+                                            "reason": "Còn giá trị tham khảo"},
+                    who="archivist").json
+    assert [d["url"] for d in retained["dossiers"]] == [dossier["url"]]
+    assert get(env, path_of(kept["url"])).json["state"] == "retained"
     assert get(env, path_of(dossier["url"])).json["state"] == "proposed"
     list_text = extract_text(io.BytesIO(env.testapp.get(burl + "/list.pdf",
                                                         headers=env.auth("archivist")).body))

@@ -242,6 +242,25 @@ def attach(batch, kind, raw, spooled, report, actor, at, *, registry, request=No
     return batch
 
 
+def retain(batch, dossiers, reason, actor, at, *, registry, request=None):
+    """The appraisal keeps ``dossiers`` of the batch: they leave it and are
+    ``retained`` (with the reason), to be appraised again later."""
+    if batch.state != "proposed":
+        raise Conflict("batch_state", "Danh sách tiêu hủy đã được thực hiện.")
+    if not isinstance(reason, str) or not reason.strip():
+        raise BadRequest("reason_required", "Phải ghi rõ lý do giữ lại.", [{"field": "reason"}])
+    outside = [d.path for d in dossiers if d not in batch.dossiers]
+    if not dossiers or outside:
+        raise BadRequest("not_in_batch", "Hồ sơ không thuộc danh sách tiêu hủy này.",
+                         [{"dossier": p} for p in outside])
+    batch.dossiers = [d for d in batch.dossiers if d not in dossiers]
+    for dossier in dossiers:
+        dossier.step("retain", actor, at, note=reason.strip())
+        fire(registry, DossierChanged(dossier, request, action="retain_dossier", actor=actor,
+                                      detail={"batch": batch.path, "reason": reason.strip()}))
+    return batch
+
+
 # -- 4. execution -------------------------------------------------------------------
 
 def execute(batch, actor, at, *, registry, request=None, progress=None):
@@ -249,6 +268,8 @@ def execute(batch, actor, at, *, registry, request=None, progress=None):
     after each."""
     if batch.state != "proposed":
         raise Conflict("batch_state", "Danh sách tiêu hủy đã được thực hiện.")
+    if not batch.dossiers:
+        raise Conflict("batch_empty", "Danh sách tiêu hủy không còn hồ sơ nào.")
     missing = [ATTACHMENTS[k] for k in ATTACHMENTS if k not in batch.attachments]
     if missing:
         raise Conflict("approval_missing", "Chưa đủ hồ sơ phê duyệt: thiếu %s."

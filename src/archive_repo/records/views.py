@@ -428,6 +428,17 @@ def attach_view(request):
     return batch_json(request, batch)
 
 
+@view_config(context=dsp.Batch, name="retain", request_method="POST",
+             permission="archive_dossiers", renderer="json")
+def retain_view(request):
+    batch = request.context
+    params = params_of(request)
+    dsp.retain(batch, own_dossiers(request, batch.agency, params.get("dossiers")),
+               params.get("reason"), request.identity, timeutil.now(),
+               registry=request.registry, request=request)
+    return batch_json(request, batch)
+
+
 @view_config(context=dsp.Batch, name="execute", request_method="POST",
              permission="archive_dossiers", renderer="json")
 def execute_view(request):
