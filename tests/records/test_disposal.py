@@ -10,7 +10,7 @@ import pytest
 from pdfminer.high_level import extract_text
 
 from archive_repo.indexing import worker_of
-from tests.conftest import H38, build_env, close_env
+from tests.conftest import H38, STTTT, build_env, close_env
 from tests.support.pdfs import make_pdf
 from tests.support.pki import build_pki
 from tests.support.signing import signed_document
@@ -63,7 +63,8 @@ def test_disposal(denv):
     subject = "Công văn trao đổi lịch họp giao ban tuần"
     gone = [env.deposit(meta={"subject": subject}).json, env.deposit().json]
     keep = env.deposit().json
-    dossier = closed(env, gone, retention_code="07", retention_years=5)
+    received = env.deposit(agency=STTTT, meta={"receivers": [H38]}).json
+    dossier = closed(env, gone + [received], retention_code="07", retention_years=5)
     permanent = closed(env, [keep], retention_code="01")
     # a record also kept in another (open) dossier keeps its dossier out
     twice = env.deposit().json
@@ -147,6 +148,8 @@ def test_disposal(denv):
     env.testapp.get("/dav" + paths[0] + "/document.pdf", headers=env.auth("connector"),
                     status=410)
     assert get(env, path_of(keep["url"])).json["sha256"] == keep["sha256"]   # untouched
+    # another agency's document was in the dossier by reference: its original stays
+    assert get(env, path_of(received["url"])).json["sha256"] == received["sha256"]
 
     assert worker_of(env.registry).wait_idle(60)
     found = env.testapp.get("/search", params={"q": "lich hop giao ban"},

@@ -19,7 +19,9 @@ only through an approved batch (``/{agency}/disposals/{n}``).
    destruction minute (biên bản tiêu hủy) is made from the batch.
 
 Holds are checked again at execution: a hold placed after the batch was
-made stops it.
+made stops it.  Only the agency's own records are destroyed: a document
+another agency issued is in a dossier by reference, and its original stays
+with its issuer (only the dossier's reference to it goes).
 """
 import os
 import shutil
@@ -89,9 +91,12 @@ class Batch(Persistent):
         return "/%s/%s/%s" % (self.agency.code, NAME, self.__name__)
 
     def records(self):
+        """The records the batch destroys: the agency's own.  A document
+        another agency issued sits in a dossier by reference; its original
+        is that agency's to keep or appraise, so only the reference goes."""
         seen, found = set(), []
         for dossier in self.dossiers:
-            for record in ds.ordered(dossier):
+            for record in own_records(dossier):
                 if record.path not in seen:
                     seen.add(record.path)
                     found.append(record)
@@ -122,6 +127,10 @@ def batches_of(agency, create=False):
 
 # -- 1. candidates ---------------------------------------------------------------
 
+def own_records(dossier):
+    return [r for r in ds.ordered(dossier) if r.agency_code == dossier.agency_code]
+
+
 def end_year(dossier):
     end = dossier.fields.get("end_date")
     return int(end[:4]) if end else dossier.year
@@ -139,10 +148,10 @@ def why_not(dossier, today, batch_keys=()):
     if today < due:
         return "Hồ sơ %s chưa hết thời hạn bảo quản (được xét tiêu hủy từ %s)." % (
             dossier.file_code, timeutil.show_date(due))
-    for target in [dossier] + list(dossier.members):
+    for target in [dossier] + own_records(dossier):
         if holds_on(target):
             return "%s đang bị phong tỏa." % target.path
-    for record in dossier.members:
+    for record in own_records(dossier):
         for other in other_dossiers(record, dossier, batch_keys):
             return "Văn bản %s còn thuộc hồ sơ %s." % (record.path, other.file_code)
     return None
