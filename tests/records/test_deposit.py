@@ -75,6 +75,7 @@ def test_deposit_accept_and_return(renv):
     assert refused["code"] == "deposit_incomplete"
     assert refused["details"][0]["problem"] == "not_closed"
 
+    assert post(renv, "/%s/deposits/check" % H38, {"dossiers": [one["url"]]}).json["ready"]
     answer = post(renv, "/%s/deposits/" % H38, dict(body, dossiers=[one["url"]],
                                                     archive="Lưu trữ cơ quan UBND tỉnh"),
                   status=201)
@@ -158,4 +159,6 @@ def test_changed_file_is_caught(renv):
                                                   "handed_by": "Nguyễn Thị C"},
                    status=422).json["error"]
     assert [d["problem"] for d in refused["details"]] == ["hash"]
+    checked = post(renv, "/%s/deposits/check" % H38, {"dossiers": [dossier["url"]]}).json
+    assert not checked["ready"] and checked["problems"][0]["problem"] == "hash"
     assert get(renv, path_of(dossier["url"])).json["state"] == "closed"

@@ -322,6 +322,19 @@ def submit_view(request):
     return created(request, deposit, deposit_json(request, deposit))
 
 
+@view_config(context=dp.Deposits, name="check", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def check_view(request):
+    """The wizard's second step without handing anything over: what keeps
+    the chosen dossiers from being deposited (completeness, hashes,
+    signatures)."""
+    agency = request.context.__parent__
+    chosen = own_dossiers(request, agency, params_of(request).get("dossiers"))
+    problems = [p for d in chosen for p in dp.problems_of(d)]
+    return {"ready": bool(chosen) and not problems, "problems": problems,
+            "dossiers": [dossier_summary(request, d) for d in chosen]}
+
+
 @view_config(context=dp.Deposit, request_method="GET", permission="view")
 def deposit_view(request):
     return respond(request, TEMPLATES + "deposit.jinja2", deposit_json(request, request.context))
