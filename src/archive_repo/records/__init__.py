@@ -12,7 +12,7 @@ disposal (Decree 30/2020 Art. 28–31, App. V–VI; Circulars 10/2022 and
     holds.py      holds (``/{agency}/holds/``): freezing records and dossiers
     documents.py  PDF / XLSX / XML of plans, deposit lists, hand-over records, minutes
     serialize.py  JSON
-    views.py      HTTP
+    views/        HTTP, one module per resource family
 
 Every step fires :class:`archive_repo.events.DossierChanged` with an
 ``action`` naming it: the audit trail hears it, and so can a preservation
