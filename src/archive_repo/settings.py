@@ -128,6 +128,8 @@ SETTINGS = [
             "số ngày làm việc từ 0 đến 365 (lượt gửi chờ tiếp nhận quá hạn)"),
     Setting("report_issuer", str, "Sở Thông tin và Truyền thông tỉnh Lào Cai",
             "tên cơ quan lập báo cáo (in ở đầu báo cáo)"),
+    Setting("retention_schedule", optional(existing_file), None,
+            "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]
 
 
