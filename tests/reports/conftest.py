@@ -74,6 +74,18 @@ def acknowledge(registry, key, receiver, when):
         find(r, receiver), root.agencies[receiver], None, when, registry=registry))
 
 
+def dossier(registry, agency, key, opened, closed, title, year=2026):
+    from archive_repo.records import dossiers as ds
+    with db.transaction(registry) as conn:
+        root = get_root(conn)
+        found = ds.open_dossier(root.agencies[agency], {"title": title, "retention_code": "01",
+                                                        "year": year}, None, opened,
+                                registry=registry)
+        ds.add_record(found, root.agencies[key[0]][key[1]][key[2]], None, opened,
+                      registry=registry)
+        ds.close_dossier(found, None, closed, registry=registry)
+
+
 def seed(env, pki):
     reg = env.registry
     with db.transaction(reg) as conn:        # STTTT reports to the Province
@@ -104,6 +116,11 @@ def seed(env, pki):
     accept(reg, keys["E"], STTTT, at(11, 12, 10, 20))
     recall(reg, keys["E"], at(11, 13, 10))
     acknowledge(reg, keys["E"], STTTT, at(11, 14, 9))
+    # dossiers: one closed on 30 October; one closed in January 2025 and
+    # never deposited, overdue since January 2026
+    dossier(reg, H38, keys["A"], at(10, 1, 9), at(10, 30, 16), "Hồ sơ chuyển đổi số")
+    dossier(reg, H38, keys["B"], datetime(2025, 1, 2, 9, tzinfo=VN),
+            datetime(2025, 1, 20, 9, tzinfo=VN), "Hồ sơ năm 2025", year=2025)
     # today: a state secret offered over HTTP, refused (Art. 1.2)
     env.deposit(meta={"confidentiality": "Mật", "issued_on": "2026-03-05"}, status=422)
     return keys

@@ -20,6 +20,7 @@ OCTOBER = {
     "acceptance_median_hours": 7.0, "acceptance_p90_hours": 10.0,
     "recalls": 0, "recall_acknowledgements": 0, "incoming_registered": 2,
     "deposit_refusals": 0, "deposit_refusals_state_secret": 0,
+    "dossiers_closed": 1, "dossiers_deposited": 0, "dossiers_overdue": 1,
 }
 NOVEMBER = {
     "out_total": 2, "out_born_digital": 2, "out_digitized": 0,
@@ -29,7 +30,7 @@ NOVEMBER = {
     "deliveries_sent": 3, "deliveries_accepted": 3, "deliveries_refused": 0,
     "deliveries_waiting": 0, "acceptance_median_hours": 2.0,
     "acceptance_p90_hours": 335.0, "recalls": 1, "recall_acknowledgements": 1,
-    "incoming_registered": 3,
+    "incoming_registered": 3, "dossiers_closed": 0, "dossiers_overdue": 1,
 }
 STTTT_NOVEMBER = {"out_total": 1, "out_urgent": 1, "deliveries_sent": 1,
                   "deliveries_accepted": 1, "incoming_registered": 1, "recalls": 0}

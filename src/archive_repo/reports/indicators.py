@@ -125,11 +125,15 @@ REFUSALS = [
        "deposit_refusals", "deposits"),
 ]
 
-# ---- Dossier indicators (issue 15) -------------------------------------------
-# Dossiers (hồ sơ) are built in parallel; once they exist, their rows go here
-# — dossiers_closed, dossiers_deposited, dossiers_overdue — each counted by a
-# tally step over the dossiers' own facts (see tally.make_tally).
-DOSSIERS = []
+# ---- Dossier indicators (issue 15): counted by reports/dossiers.py ------------
+DOSSIERS = [
+    _i("dossiers_closed", "Hồ sơ được kết thúc",
+       "Hồ sơ kết thúc (khóa hồ sơ) trong kỳ.", group="dossiers"),
+    _i("dossiers_deposited", "Hồ sơ nộp lưu vào Lưu trữ cơ quan",
+       "Hồ sơ được Lưu trữ cơ quan tiếp nhận trong kỳ.", group="dossiers"),
+    _i("dossiers_overdue", "Hồ sơ quá hạn nộp lưu",
+       "Hồ sơ đến ngày cuối kỳ đã quá hạn nộp lưu mà chưa giao nộp.", group="dossiers"),
+]
 
 INDICATORS = DOCUMENTS + DELIVERIES + REFUSALS + DOSSIERS
 BY_CODE = {i.code: i for i in INDICATORS}

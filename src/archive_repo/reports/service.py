@@ -16,6 +16,7 @@ from ..settings import get_settings
 from ..workflow.deliveries import REFUSAL_REASONS
 from . import indicators as ind
 from .access import access_stats
+from .dossiers import count_dossiers
 from .facts import ledger_in
 from .periods import parse_period
 from .scopes import make_scope
@@ -29,6 +30,7 @@ def make_report(conn, root, period, scope, registry, progress=None):
                        scope, period, calendar_for(rule_policy(registry)),
                        get_settings(registry).report_waiting_days, progress,
                        everyone=len(scope.codes) == len(root.agencies))
+    count_dossiers(tally, root, scope, period)
     values = ind.figures(tally)
     return {
         "period": period.key,
