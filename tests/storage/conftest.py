@@ -61,10 +61,8 @@ def _relstorage_backend(cluster):
     audit = cluster.create_database("audit_%d" % n)
 
     def uris(node):
-        # the audit trail holds no blobs; RelStorage still wants a cache folder
-        # when blob_dir is given, so only the records get one
-        return (cluster.uri(records, node / "blobcache"),
-                "postgres://%s@127.0.0.1:%d/%s" % (cluster.USER, cluster.port, audit))
+        # the audit trail holds no blobs
+        return cluster.uri(records, "records", node / "blobcache"), cluster.uri(audit, "audit")
     return Backend("relstorage", uris, shared=True)
 
 

@@ -87,3 +87,25 @@ def test_kill_9_of_a_node_loses_no_committed_deposit(cluster):
     found = until(lambda: b.search_paths(archivist, WORD) >= everything and
                   b.search_paths(archivist, WORD), seconds=30)
     assert found == everything
+
+
+def test_a_new_node_builds_by_reindex_then_follows(cluster):
+    """A third node: ``reindex`` (its index folder empty) leaves its cursor at
+    the feed's head; served, it then follows what the others commit, and its
+    check-index agrees with the database."""
+    from tests.storage.nodes import Node
+    a, token = cluster["a"], cluster["tokens"]["clerk"]
+    archivist = cluster["tokens"]["archivist"]
+    c = Node(cluster["base"] / "c", cluster["backend"])
+    built = cli(c.ini, "reindex")
+    assert "Đã lập chỉ mục" in built.stdout
+    assert (c.folder / "index" / "feed-cursor.json").exists()
+    c.start()
+    try:
+        later = a.deposit(token, H38, "Thông báo nút mới %s" % WORD)
+        path = "/%s/2026/%d" % (H38, later["number"])
+        assert until(lambda: path in c.search_paths(archivist, WORD), seconds=20)
+    finally:
+        c.stop()
+    check = cli(c.ini, "check-index", check=False)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -112,9 +112,13 @@ class PostgresCluster:
         conn.close()
         return name
 
-    def uri(self, database, blob_dir):
-        return ("postgres://%s@127.0.0.1:%d/%s?blob_dir=%s&shared_blob_dir=false"
-                % (self.USER, self.port, database, blob_dir))
+    def uri(self, database, name, blob_dir=None):
+        """``name``: the storage's sort key (see README "Topology": two
+        RelStorages in one transaction need names, or nodes deadlock)."""
+        uri = "postgres://%s@127.0.0.1:%d/%s?name=%s" % (self.USER, self.port, database, name)
+        if blob_dir is not None:
+            uri += "&blob_dir=%s&shared_blob_dir=false" % blob_dir
+        return uri
 
     def stop(self):
         subprocess.run(self.prefix + [pg_bin("pg_ctl"), "-D", str(self.data), "-m",
