@@ -50,17 +50,23 @@ class Node:
         self.base = "http://127.0.0.1:%d" % self.port
         self.proc = None
 
-    def start(self):
+    def start(self, wait=True):
         self.log = open(self.folder / "pserve.log", "ab")
         self.proc = subprocess.Popen([str(BIN / "pserve"), str(self.ini)],
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        wait_port(self.port, self.proc, seconds=60)
+        if wait:
+            self.wait()
         return self
+
+    def wait(self):
+        wait_port(self.port, self.proc, seconds=60)
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+        if self.proc is not None:
+            self.log.close()
 
     def kill(self):
         """kill -9: no clean-up of any kind."""

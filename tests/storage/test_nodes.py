@@ -20,8 +20,10 @@ def cluster(shared_backend, tmp_path_factory):
     base = tmp_path_factory.mktemp("nodes")
     a, b = Node(base / "a", shared_backend), Node(base / "b", shared_backend)
     cli(a.ini, "init")
-    a.start()
-    b.start()
+    a.start(wait=False)         # both start at once (imports take seconds)
+    b.start(wait=False)
+    a.wait()
+    b.wait()
     tokens = {"clerk": cli(a.ini, "token", "add", "--agency", H38, "--role", "clerk",
                            subprocess_run=True).stdout.split()[-1],
               "archivist": cli(b.ini, "token", "add", "--role", "archivist").stdout.split()[-1]}
