@@ -51,6 +51,7 @@ def make_config(settings):
     config.include(".settings")
     config.include(".evolution")
     config.include(".retrying")
+    config.include(".limits")
     config.include(".http")
     config.include(".resources")
     for concern in CONCERNS:

@@ -124,6 +124,12 @@ SETTINGS = [
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    # bounds on hostile input (archive_repo.limits)
+    Setting("max_json_depth", integer(2, 64), 8, "số nguyên từ 2 đến 64 (cấp lồng nhau)"),
+    Setting("max_metadata_kb", integer(1, 1024), 64, "số nguyên KB từ 1 đến 1024"),
+    Setting("max_keywords", integer(1, 10000), 50, "số nguyên từ 1 đến 10000"),
+    Setting("max_keyword_length", integer(10, 1000), 100, "số nguyên ký tự từ 10 đến 1000"),
+    Setting("max_segment_length", integer(32, 4096), 255, "số nguyên ký tự từ 32 đến 4096"),
 ]
 
 

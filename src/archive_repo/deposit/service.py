@@ -14,6 +14,7 @@ Every refusal *raises*, so pyramid_tm aborts the transaction.
 """
 from ..errors import BadRequest, Rejected
 from ..events import RecordAdded, fire
+from ..limits import Limits
 from ..resources import Record, new_version
 from ..rules.engine import not_state_secret
 from . import metadata as md
@@ -43,10 +44,11 @@ def check_year(meta, year):
                          [{"field": "issued_on", "value": meta["issued_on"]}])
 
 
-def prepare(raw_metadata, year, known_agency):
-    raw = md.parse(raw_metadata)
+def prepare(raw_metadata, year, known_agency, limits=Limits()):
+    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``)."""
+    raw = md.parse(raw_metadata, limits)
     refuse_state_secret(raw)
-    meta = md.validate(raw, known_agency)
+    meta = md.validate(raw, known_agency, limits)
     check_year(meta, year)
     return meta
 

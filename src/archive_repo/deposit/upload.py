@@ -148,10 +148,14 @@ class _TextPart:
         self.chunks.append(data)
 
     def close(self):
+        # two parts of one name (two ``metadata``): which one the clerk meant
+        # cannot be told, so neither is taken
+        if self.name in self.form.fields:
+            raise _malformed("more than one %r part" % self.name[:100])
         try:
-            self.form.fields.setdefault(self.name, b"".join(self.chunks).decode("utf-8"))
+            self.form.fields[self.name] = b"".join(self.chunks).decode("utf-8")
         except UnicodeDecodeError:
-            raise _malformed("field %r is not UTF-8" % self.name)
+            raise _malformed("field %r is not UTF-8" % self.name[:100])
 
 
 class _FilePart:

@@ -1,9 +1,8 @@
 """Request bodies: small JSON-or-form parameters, and uploads checked from
 their headers before a byte is read, then spooled into the blob storage."""
-import json
-
 from ..deposit.upload import read_form
 from ..errors import ArchiveError, BadRequest, TooLarge
+from ..limits import limits_of, load_json
 from ..settings import get_settings
 
 
@@ -11,7 +10,7 @@ def params_of(request):
     """Parameters of a POST: a JSON object, or form fields."""
     if (request.content_type or "").endswith("json"):
         try:
-            data = json.loads(request.body or b"{}")
+            data = load_json(request.body or b"{}", limits_of(request.registry), what="body")
         except ValueError:
             raise BadRequest("invalid_json", "Nội dung yêu cầu không phải JSON hợp lệ.")
         if not isinstance(data, dict):

@@ -10,6 +10,7 @@ from ..http import respond, url_of
 from ..http.body import check_size, read_upload
 from ..http.paging import page_params, paged
 from ..http.serialize import record_json, record_summary
+from ..limits import limits_of
 from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
 
@@ -65,16 +66,17 @@ def deposit_view(request):
     check_size(request)
     root = request.root
     known = lambda code: code in root.agencies  # noqa: E731
-    checked = {}
+    checked, limits = {}, limits_of(request.registry)
 
     def before_file(fields):
         # state secrets and bad metadata refused before the file is written
         if "metadata" in fields:
-            checked["meta"] = service.prepare(fields["metadata"], year, known)
+            checked["meta"] = service.prepare(fields["metadata"], year, known, limits)
 
     at = timeutil.now()
     with read_upload(request, before_file) as form:
-        meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known)
+        meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known,
+                                                         limits)
         spooled = form.upload
         report = evaluate_file(spooled, meta, at, rule_policy(request.registry))
         record = service.deposit(year, meta, spooled, report, request.identity, at,
