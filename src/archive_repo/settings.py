@@ -124,6 +124,8 @@ SETTINGS = [
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("registration_attempts", integer(1, 1000), 20,
+            "số nguyên từ 1 đến 1000 (số lần thử lại bước đăng ký khi xung đột)"),
     # bounds on hostile input (archive_repo.limits)
     Setting("max_json_depth", integer(2, 64), 8, "số nguyên từ 2 đến 64 (cấp lồng nhau)"),
     Setting("max_metadata_kb", integer(1, 1024), 64, "số nguyên KB từ 1 đến 1024"),

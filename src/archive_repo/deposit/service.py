@@ -67,7 +67,7 @@ def deposit(year, meta, spooled, report, actor, at, registry, request=None, deli
     record = Record(number, dict(meta, number=number), who)
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
                           who, report, at=at)
-    version.store_file(spooled.path)
+    version.store_file(spooled.take())
     year.add(number, record)
     if deliver:
         send(record, record.deposited_at)

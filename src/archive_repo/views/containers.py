@@ -11,6 +11,7 @@ from ..http.body import check_size, read_upload
 from ..http.paging import page_params, paged
 from ..http.serialize import record_json, record_summary
 from ..limits import limits_of
+from ..retrying import run_step
 from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
 
@@ -79,8 +80,11 @@ def deposit_view(request):
                                                          limits)
         spooled = form.upload
         report = evaluate_file(spooled, meta, at, rule_policy(request.registry))
-        record = service.deposit(year, meta, spooled, report, request.identity, at,
-                                 registry=request.registry, request=request)
+        # the time is taken again inside the step: numbers follow deposit
+        # times (Decree 30) even when a later request registers first
+        record = run_step(request, lambda: service.deposit(
+            year, meta, spooled, report, request.identity, timeutil.now(),
+            registry=request.registry, request=request), key=(year.agency_code, year.year))
     request.response.status_int = 201
     request.response.headers["Location"] = url_of(request, record.path)
     return record_json(request, record)
