@@ -17,6 +17,7 @@ from . import timeutil  # noqa: E402
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
+    "archive_repo.health",          # first: the others add their checks to it
     "archive_repo.audit",
     "archive_repo.security",
     "archive_repo.workflow",

@@ -124,6 +124,8 @@ SETTINGS = [
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("min_free_mb", integer(0, 10 ** 7), 100,
+            "số nguyên MB từ 0 (dưới mức này: từ chối nộp văn bản, 507)"),
     Setting("registration_attempts", integer(1, 1000), 20,
             "số nguyên từ 1 đến 1000 (số lần thử lại bước đăng ký khi xung đột)"),
     # bounds on hostile input (archive_repo.limits)

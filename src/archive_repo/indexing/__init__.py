@@ -36,7 +36,7 @@ from .catalog import RecordCatalog, get_catalog, outdated
 from .fulltext import FullText
 from .outbox import get_outbox
 from .text import get_text_store
-from .worker import IndexWorker
+from .worker import IndexWorker, queue_all
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ def includeme(config):
     config.add_view(search_view, context=ArchiveRoot, name="search",
                     request_method="GET", permission="search")
     config.add_subscriber(on_application_created, ApplicationCreated)
+    from .health import check_health
+    config.add_health_check("index", check_health)
 
 
 # Start-up applies this much queued work before the app serves (what a crash
@@ -119,9 +121,8 @@ def prepare(registry, fulltext):
             from .rebuild import catalog_all
             root.catalog = RecordCatalog()
             catalog_all(root, root.catalog)
-        catalog, outbox = get_catalog(root), get_outbox(root)
+        catalog = get_catalog(root)
+        get_outbox(root)
         get_text_store(root)
         if fulltext.doc_count() == 0 and len(catalog):
-            batch = outbox.new_batch()      # the full-text folder was lost
-            for path in catalog.paths():
-                batch.add(path)
+            queue_all(root)                 # the full-text folder was lost

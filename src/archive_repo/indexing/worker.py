@@ -13,8 +13,9 @@ from ZODB.POSException import ConflictError
 
 from .. import timeutil
 from ..db import opened
+from .catalog import get_catalog
 from .documents import document_values
-from .fulltext import document
+from .fulltext import INDEX_LOST, document
 from .outbox import get_outbox
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ log = logging.getLogger(__name__)
 POLL = 2.0
 BATCHES = 50        # outbox batches (transactions) taken at a time
 CHUNK = 200         # records per Whoosh commit
+
+
+def queue_all(root):
+    """Queue every catalogued record for the full-text index (an index
+    folder found empty, lost or unreadable)."""
+    batch = get_outbox(root).new_batch()
+    for path in get_catalog(root).paths():
+        batch.add(path)
 
 
 def resolve(root, path):
@@ -40,6 +49,7 @@ class IndexWorker:
         self.kicks = 0
         self.busy = False
         self.stopped = False
+        self.suspect = False
         self.thread = None
 
     # -- thread ------------------------------------------------------------
@@ -85,7 +95,16 @@ class IndexWorker:
                 seen = self.kicks
                 self.busy = True
             try:
+                suspect, self.suspect = self.suspect, False
+                self.heal(suspect)
                 self.drain()
+                if self.fulltext.rebuilding and self.pending() == 0:
+                    self.fulltext.rebuilding = False
+                    log.warning("index worker: full-text index rebuilt; search is back")
+            except INDEX_LOST:
+                # the folder went bad under a write: healed on the next round
+                log.exception("index worker: the full-text index failed")
+                self.suspect = True
             except Exception:
                 if not hasattr(self.db, "_mvcc_storage"):   # the database was closed
                     return
@@ -108,6 +127,31 @@ class IndexWorker:
             with self.cond:
                 self.cond.wait(0.05)
         return False
+
+    # -- self-healing ------------------------------------------------------
+    def heal(self, suspect=False):
+        """A lost (or, ``suspect``: failing) index folder is opened anew,
+        every record queued again, and search answers 503 until the queue
+        is applied (``FullText.rebuilding``).  True when it healed."""
+        if self.fulltext.available() and not suspect:
+            return False
+        log.error("index worker: full-text index in %s is missing or unreadable; rebuilding",
+                  self.fulltext.directory)
+        self.fulltext.rebuilding = True         # before the new, empty index shows
+        if not self.fulltext.reopen():
+            self.fulltext.rebuilding = False    # it was readable after all
+        else:
+            with opened(self.db) as conn:
+                tm = conn.transaction_manager
+                tm.begin()
+                queue_all(self.get_root(conn))
+                tm.commit()
+        return True
+
+    def report_lost(self):
+        """A search found the index failing: heal in the worker's thread."""
+        self.suspect = True
+        self.kick()
 
     # -- work --------------------------------------------------------------
     def _peek(self, read):
