@@ -35,6 +35,7 @@ from ..settings import get_settings
 from .catalog import RecordCatalog, get_catalog, outdated
 from .fulltext import FullText
 from .outbox import get_outbox
+from .sandbox import bounds_of
 from .text import get_text_store
 from .worker import IndexWorker, queue_all
 
@@ -94,7 +95,8 @@ def startup(registry):
     self_test()             # whoosh3's internals still read as we read them
     fulltext = fulltext_of(registry)
     prepare(registry, fulltext)
-    worker = IndexWorker(db.database(registry), fulltext, get_root)
+    worker = IndexWorker(db.database(registry), fulltext, get_root,
+                         bounds_of(get_settings(registry)))
     registry.registerUtility(worker, IIndexWorker)
     worker.stop_before_close()
     if not get_settings(registry).index_worker:

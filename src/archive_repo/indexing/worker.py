@@ -13,6 +13,7 @@ from ZODB.POSException import ConflictError
 
 from .. import timeutil
 from ..db import opened
+from . import sandbox
 from .catalog import get_catalog
 from .documents import document_values
 from .fulltext import INDEX_LOST, document
@@ -43,8 +44,9 @@ def resolve(root, path):
 
 
 class IndexWorker:
-    def __init__(self, db, fulltext, root_getter):
+    def __init__(self, db, fulltext, root_getter, bounds=None):
         self.db, self.fulltext, self.get_root = db, fulltext, root_getter
+        self.bounds = bounds or sandbox.Bounds()
         self.cond = threading.Condition()
         self.kicks = 0
         self.busy = False
@@ -205,7 +207,7 @@ class IndexWorker:
                 gone.append(path)
                 continue
             try:
-                docs.append(document(document_values(record, root)))
+                docs.append(document(document_values(record, root, self.bounds)))
             except Exception as exc:   # one bad record must not block the queue
                 log.exception("index worker: cannot index %s (kept in the failed set)", path)
                 outbox.fail(path, "%s: %s" % (type(exc).__name__, exc),

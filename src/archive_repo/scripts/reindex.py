@@ -14,6 +14,8 @@ import sys
 
 from ..indexing.catalog import get_catalog
 from ..indexing.documents import document_values
+from ..indexing.sandbox import bounds_of
+from ..settings import get_settings
 from ..indexing.fulltext import document
 from .. import timeutil
 from ..indexing.outbox import get_outbox
@@ -41,6 +43,7 @@ def run(args, env):
     if worker is not None:
         worker.stop()           # this job is the only writer while it runs
     fulltext = fulltext_of(registry)
+    bounds = bounds_of(get_settings(registry))
     if args.every < 1:
         raise ValueError("--every phải ≥ 1")
     tm.begin()
@@ -57,8 +60,8 @@ def run(args, env):
     for record in iter_records(root):
         batch.append(record)
         if len(batch) >= args.every:
-            flush(batch, root, fulltext, tm, bar)
-    flush(batch, root, fulltext, tm, bar)
+            flush(batch, root, fulltext, tm, bar, bounds)
+    flush(batch, root, fulltext, tm, bar, bounds)
     bar.close()
     for key in covered:
         get_outbox(root).done(key)
@@ -72,7 +75,7 @@ def run(args, env):
     return 0
 
 
-def flush(batch, root, fulltext, tm, bar):
+def flush(batch, root, fulltext, tm, bar, bounds):
     """Index ``batch`` in both indexes (Whoosh first: the outbox batches
     this run covers are removed only at the end)."""
     if not batch:
@@ -82,7 +85,7 @@ def flush(batch, root, fulltext, tm, bar):
     for record in batch:
         catalog.index(record)
         try:
-            docs.append(document(document_values(record, root)))
+            docs.append(document(document_values(record, root, bounds)))
         except Exception as exc:    # kept in the failed set; check-index lists it
             outbox.fail(record.path, "%s: %s" % (type(exc).__name__, exc),
                         timeutil.isoformat(timeutil.now()))
