@@ -4,6 +4,7 @@ from ..deposit.upload import read_form
 from ..errors import ArchiveError, BadRequest, TooLarge
 from ..limits import limits_of, load_json
 from ..settings import get_settings
+from ..storage_space import check_free_space
 
 
 def params_of(request):
@@ -34,7 +35,9 @@ def check_size(request):
 
 
 def read_upload(request, before_file=None):
-    """The body's form (fields and spooled file); 400 without a file."""
+    """The body's form (fields and spooled file); 400 without a file; 507
+    before anything is spooled when a volume is below its floor."""
+    check_free_space(request.registry)
     form = read_form(request, blob_tmpdir(request), before_file=before_file)
     if form.upload is None:
         raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])
