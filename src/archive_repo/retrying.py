@@ -93,6 +93,28 @@ def run_step(request, step, key):
         tm.begin()
 
 
+LONG_JOB_ATTEMPTS = 100
+
+
+def commit_retrying(tm, work, attempts=LONG_JOB_ATTEMPTS):
+    """A long job's batch: ``work()`` then commit (and begin the next
+    transaction); on a conflict with concurrent writes, abort, back off and
+    run the batch again — ``reindex`` exited 1 on a ConflictError when
+    deposits arrived while it ran.  ``work`` must be repeatable."""
+    for attempt in range(attempts):
+        try:
+            result = work()
+            tm.commit()
+            tm.begin()
+            return result
+        except TransientError:
+            tm.abort()
+            tm.begin()
+            if attempt == attempts - 1:
+                raise
+            pause(attempt + 3)
+
+
 def body_limit(request):
     """The size limit the view will hold this request's body to: an edXML
     message's, or the upload limit (multipart deposits and versions; it is
