@@ -115,6 +115,23 @@ def commit_retrying(tm, work, attempts=LONG_JOB_ATTEMPTS):
             pause(attempt + 3)
 
 
+def rerun_on_conflict(tm, job, attempts=LONG_JOB_ATTEMPTS):
+    """A resumable long job (``job(resume)``, committing as it goes): on a
+    conflict, abort, back off and run it again with ``resume=True`` — what
+    was committed is not done twice (``revalidate``: reports of the run)."""
+    resume = False
+    for attempt in range(attempts):
+        try:
+            return job(resume)
+        except TransientError:
+            tm.abort()
+            tm.begin()
+            if attempt == attempts - 1:
+                raise
+            pause(attempt + 3)
+            resume = True
+
+
 def body_limit(request):
     """The size limit the view will hold this request's body to: an edXML
     message's, or the upload limit (multipart deposits and versions; it is
