@@ -138,6 +138,8 @@ SETTINGS = [
     Setting("max_keywords", integer(1, 10000), 50, "số nguyên từ 1 đến 10000"),
     Setting("max_keyword_length", integer(10, 1000), 100, "số nguyên ký tự từ 10 đến 1000"),
     Setting("max_segment_length", integer(32, 4096), 255, "số nguyên ký tự từ 32 đến 4096"),
+    Setting("retention_schedule", optional(existing_file), None,
+            "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]
 
 
