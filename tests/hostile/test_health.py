@@ -59,6 +59,7 @@ def test_health_is_public_json_without_record_data(henv):
     assert all(c["status"] == "ok" for c in body["checks"].values())
     index = body["checks"]["index"]
     assert index["outbox_depth"] == 0 and index["rebuilding"] is False
+    assert index["feed_behind"] == 0
     assert body["checks"]["disk"]["free_mb"] > 0
     assert H38 not in res.text and "Nguyễn" not in res.text
 
@@ -114,5 +115,33 @@ def test_a_failing_check_is_503(tmp_path):
         assert res.status_int == 503
         assert res.json["status"] == "failed"
         assert res.json["checks"]["disk"]["status"] == "failed"
+    finally:
+        close_env(env)
+
+
+def test_health_shows_how_far_this_node_is_behind_the_change_feed(tmp_path):
+    """A node's own lag (what other nodes changed that its index has not
+    followed yet) is in /health; its own worker then follows."""
+    from archive_repo.indexing import worker_of
+    env = build_env(tmp_path, **{"archive_repo.index_worker": "false"})
+    try:
+        env.deposit()
+        env.deposit()
+        worker = worker_of(env.registry)
+        # the outbox is taken by "another node": only the feed tells this one
+        from archive_repo.dav.changes import get_log
+        from archive_repo.indexing.outbox import get_outbox
+        conn = env.conn()
+        with conn.transaction_manager:
+            outbox = get_outbox(env.root(conn))
+            for key, _ in outbox.oldest(100):
+                outbox.done(key)
+            head = get_log(conn).head()
+        conn.close()
+        assert head >= 2
+        assert health(env).json["checks"]["index"]["feed_behind"] == head
+        while worker.follow_feed():
+            pass
+        assert health(env).json["checks"]["index"]["feed_behind"] == 0
     finally:
         close_env(env)
