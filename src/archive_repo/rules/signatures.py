@@ -417,6 +417,16 @@ def open_reader(path):
         return None, [], "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
 
 
+def byte_range(sig):
+    """The signature dictionary's /ByteRange as a tuple of ints, or None when
+    it is missing or not four integers (the structure rules judge that)."""
+    try:
+        found = tuple(int(v) for v in sig.sig_object["/ByteRange"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found if len(found) == 4 else None
+
+
 def _decrypts(reader):
     try:       # documents "encrypted" with an empty password open for anyone
         return reader.decrypt(b"").name != "FAILED"
@@ -434,6 +444,7 @@ def read_signatures(ctx):
     if reader is None:
         return []
     placed = ctx.facts["widgets"] = widgets(ctx.pdf)
+    ctx.facts["byte_ranges"] = [byte_range(sig) for sig in embedded]
     dss = _dss_material(reader)
     found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at)
              for sig in embedded]
