@@ -7,7 +7,7 @@ import pytest
 
 from tests.rules.conftest import SIGNED_AT, by_code
 from tests.support import attacks
-from tests.support.signing import sign, signed_document
+from tests.support.signing import add_signature_fields, sign, signed_document
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,62 @@ def test_b_lta_document_timestamp_is_allowed_and_listed(check, pki, stamped):
     assert rejected(report) == [] and report["legal_status"] == "equivalent_to_paper"
     assert [s["role"] for s in report["signatures"]].count("timestamp") == 1
     assert by_code(report)["signatures_accounted"]["details"]["validated"] == 3
+
+
+# -- (2) what later revisions changed, judged revision by revision -----------------
+
+def changes(report):
+    """{revision: (change, allowed)} of the judgement's later revisions."""
+    check = by_code(report)["no_modification_after_signing"]
+    return {r["revision"]: (r["change"], r["allowed"])
+            for s in check["details"]["judgement"] for r in s["later"]}
+
+
+def test_a_second_signature_added_later_is_allowed(check, good):
+    report = check(good)
+    assert changes(report) == {2: ("signature", True)}
+    judgement = by_code(report)["no_modification_after_signing"]["details"]["judgement"]
+    assert [(s["field"], s["signs_revision"]) for s in judgement] == [
+        ("ChuKyCaNhan", 1), ("ChuKyToChuc", 2)]
+
+
+def test_b_lta_revisions_are_classified(check, pki, stamped):
+    report = check(attacks.long_term(pki, stamped, archive_timestamp=True,
+                                     at=SIGNED_AT + timedelta(minutes=5)))
+    found = changes(report)
+    assert set(found.values()) == {("signature", True), ("dss", True),
+                                   ("document_timestamp", True)}
+    assert report["timestamps"] and report["timestamps"][0]["intact"] is True
+
+
+def test_a_certification_permitting_form_filling_allows_a_later_fill(check, pki):
+    # the certified form carries the empty field its later signer fills: a
+    # new visible field after certification would be a new annotation
+    form = add_signature_fields(attacks.form_document(), {"ChuKyCaNhan": (450, 100, 550, 200)})
+    certified = sign(form, pki.signer("organisation"), "ChuKyToChuc", box=(350, 100, 450, 200),
+                     signing_time=SIGNED_AT, certify="FILL_FORMS")
+    filled = attacks.fill_field(certified, "2.000.000 dong")
+    report = check(sign(filled, pki.signer("personal"), "ChuKyCaNhan",
+                        signing_time=SIGNED_AT + timedelta(minutes=5)))
+    assert rejected(report) == []
+    assert sorted(changes(report).values()) == [("form_fill", True), ("signature", True)]
+
+
+@pytest.mark.parametrize("attack, change", [
+    (attacks.shadow_replace, "form_values"),
+    (attacks.shadow_hide, "form_values"),
+    (attacks.shadow_hide_and_replace, "other"),
+])
+def test_shadow_attacks_are_refused_naming_the_revision(check, signed_form, attack, change):
+    report = check(attack(signed_form))
+    assert rejected(report) == ["no_modification_after_signing"]
+    assert changes(report)[4] == (change, False)
+    message = by_code(report)["no_modification_after_signing"]["message"]
+    assert "phiên bản 4" in message
+    if change == "form_values":
+        assert "SoTien" in message
+
+
+def test_the_signed_form_itself_is_intact(check, signed_form):
+    report = check(signed_form)
+    assert rejected(report) == [] and changes(report) == {3: ("signature", True)}

@@ -242,7 +242,8 @@ def test_signature_after_a_no_changes_certification_is_rejected(check, pki):
     assert [r["revision"] for r in detail["changed_in"]] == [3]
     assert "chữ ký chứng thực ChungThuc (phiên bản 2) không cho phép bất kỳ thay đổi nào" \
         in check_["message"]
-    assert "phiên bản 3: FORM_FILLING" in check_["message"]
+    assert "phiên bản 3: thêm chữ ký số ChuKyThem" in check_["message"]
+    assert "DocMDP NO_CHANGES" in check_["message"]
     assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
 
 

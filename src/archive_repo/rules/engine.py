@@ -186,6 +186,8 @@ def report(ctx, checks, made_at):
         "revocation_mode": ctx.policy.revocation_mode,
         "checks": [c.as_json() for c in checks],
         "signatures": [signature_json(s) for s in ctx.signatures],
+        # document timestamps (PAdES B-LTA), validated as timestamps
+        "timestamps": [signature_json(s) for s in ctx.signatures if s.role == "timestamp"],
         "legal_status": status,
         "legal_status_reasons": [c.message for c in failing],
         "rejections": [c.as_json() for c in checks if c.failed and c.severity == REJECT],

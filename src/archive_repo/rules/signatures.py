@@ -23,9 +23,10 @@ difference analysis); if that fails for lack of revocation data, the
 signature's revocation is ``not_checked`` — never silently "good".
 
 ``ctx.facts['revisions']`` says, for every incremental update, which
-signature it adds and what pyHanko's difference analysis found changed
-compared with the revision before it (the per-revision view of what
-``modification_level`` sums up per signature).
+signature it adds and what it changed compared with the revision before it
+(``diffpolicy.revisions``: the per-revision view of what
+``modification_level`` sums up per signature).  Signatures and revisions are
+judged by the project's DiffPolicy (``diffpolicy.policy_for``).
 """
 import asyncio
 import hashlib
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
 
+from . import diffpolicy
 from .model import SignatureFacts
 
 log = logging.getLogger(__name__)
@@ -240,7 +242,7 @@ def _context(policy, sig, dss, moment, mode, retroactive=False):
         retroactive_revinfo=retroactive)
 
 
-def _validate(sig, policy, dss, when, mode, skip_diff=False):
+def _validate(sig, policy, dss, when, mode, skip_diff=False, diff=None):
     """pyHanko's verdict with the certificate judged at ``when`` (a
     :class:`Moment`); a timestamp token's TSA at the deposit, as
     :func:`verified_timestamp` judged it."""
@@ -248,16 +250,17 @@ def _validate(sig, policy, dss, when, mode, skip_diff=False):
     signer = _context(policy, sig, dss, when.at, mode, when.retroactive)
     tsa = (_context(policy, sig, dss, when.deposited_at, policy.revocation_mode)
            if _token_time(sig) is not None else None)
-    return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff)
+    return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff,
+                                  diff_policy=diff)
 
 
-def _statuses(sig, policy, dss, when):
+def _statuses(sig, policy, dss, when, diff):
     """``(full status, trust status, revocation)``.  One validation that
     requires revocation data — enough in the usual case, where the operator's
     CRLs or the PDF's DSS answer; only when it fails without a revocation
     verdict, a second, cheaper one (no difference analysis) that does not
     require it gives the chain's verdict, and revocation is "not_checked"."""
-    strict = _validate(sig, policy, dss, when, "hard-fail")
+    strict = _validate(sig, policy, dss, when, "hard-fail", diff=diff)
     if strict.trusted:
         return strict, strict, "good"
     if strict.revocation_details is not None:
@@ -350,10 +353,10 @@ def _docmdp(sig):
     return level.name if level is not None else None
 
 
-def signature_facts(sig, policy, dss, placed, pdf, deposited_at):
+def signature_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     """SignatureFacts for one embedded signature."""
     when = validation_moment(sig, policy, dss, deposited_at)
-    status, trust, revocation = _statuses(sig, policy, dss, when)
+    status, trust, revocation = _statuses(sig, policy, dss, when, diff)
     signed_at, source = _signed_at(sig, when)
     page, rect, appearance = _placement(placed, sig.field_name, pdf)
     level, coverage = status.modification_level, status.coverage
@@ -372,12 +375,13 @@ def signature_facts(sig, policy, dss, placed, pdf, deposited_at):
         appearance=appearance, problems=_diff_problems(status))
 
 
-def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at):
+def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     """SignatureFacts for a document timestamp (PAdES-LTA): the TSA's
     signature over the revision, role ``timestamp``; the TSA is judged at
     the deposit, like every certificate without an earlier proven time."""
     from pyhanko.sign.validation import validate_pdf_timestamp
-    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, deposited_at, "soft-fail"))
+    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, deposited_at, "soft-fail"),
+                                    diff_policy=diff)
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
         field=str(sig.field_name), role="timestamp", role_rule="doc-timestamp",
@@ -394,9 +398,10 @@ def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at):
 FACTS_BY_TYPE = {"/Sig": signature_facts, "/DocTimeStamp": timestamp_facts}
 
 
-def _safe_facts(sig, policy, dss, placed, pdf, deposited_at):
+def _safe_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     try:
-        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at)
+        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at,
+                                                  diff)
     except Exception as exc:    # a malformed signature is a fact, not a crash
         log.info("signature %s could not be validated: %s", sig.field_name, exc)
         return SignatureFacts(field=str(sig.field_name), revision=sig.signed_revision,
@@ -446,36 +451,8 @@ def read_signatures(ctx):
     placed = ctx.facts["widgets"] = widgets(ctx.pdf)
     ctx.facts["byte_ranges"] = [byte_range(sig) for sig in embedded]
     dss = _dss_material(reader)
-    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at)
+    diff = diffpolicy.policy_for(embedded)
+    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at, diff)
              for sig in embedded]
-    ctx.facts["revisions"] = revisions(reader, embedded)
+    ctx.facts["revisions"] = diffpolicy.revisions(reader, embedded, diff)
     return found
-
-
-# -- which revision changed what -------------------------------------------------
-
-def _revision_diff(reader, revision):
-    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
-    try:
-        diff = DEFAULT_DIFF_POLICY.apply(old=reader.get_historical_resolver(revision - 1),
-                                         new=reader.get_historical_resolver(revision))
-    except Exception as exc:    # SuspiciousModification and its relatives
-        return {"modification_level": "OTHER", "changed_fields": [],
-                "problem": str(exc)[:300]}
-    return {"modification_level": diff.modification_level.name,
-            "changed_fields": sorted(diff.changed_form_fields), "problem": None}
-
-
-def revisions(reader, embedded):
-    """One entry per revision: what it signs and, after the first signature,
-    what it changed compared with the revision before."""
-    signs = {sig.signed_revision: (sig.field_name, sig.sig_object_type[1:]) for sig in embedded}
-    first = min(signs, default=None)
-    out = []
-    for rev in range(reader.xrefs.total_revisions):
-        entry = {"revision": rev, "signs": signs.get(rev, (None,))[0],
-                 "kind": signs.get(rev, (None, None))[1]}
-        if first is not None and rev > first:
-            entry.update(_revision_diff(reader, rev))
-        out.append(entry)
-    return out
