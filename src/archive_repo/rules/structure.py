@@ -108,7 +108,7 @@ def range_problem(data, byte_range):
     return None
 
 
-def _data(ctx):
+def raw_bytes(ctx):
     if "raw" not in ctx.facts:
         with open(ctx.path, "rb") as f:
             ctx.facts["raw"] = f.read()
@@ -123,7 +123,7 @@ def _validated(ctx):
 def signatures_accounted(ctx):
     """Every signature dictionary and /ByteRange in the bytes belongs to a
     signature the engine validated."""
-    data = _data(ctx)
+    data = raw_bytes(ctx)
     types, ranges = signature_dictionaries(data)
     validated = _validated(ctx)
     problems = []
@@ -172,7 +172,7 @@ def malformed_tail(tail):
 def no_trailing_bytes(ctx):
     """After the last signed byte: only well-formed incremental updates,
     which the difference analysis then judges."""
-    data = _data(ctx)
+    data = raw_bytes(ctx)
     ends = [c + d for _, _, c, d in _validated(ctx) if c + d <= len(data)]
     if not ends:
         return Check("no_trailing_bytes", ARTICLE, None,
