@@ -25,7 +25,9 @@ DPI = 36                     # enough to see text and images change, cheap to dr
 SCALE = DPI / 72.0
 THRESHOLD = 48               # grey levels: anti-aliasing noise stays below it
 MARGIN = 2.0                 # points around a box a later signature may draw in
-OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
+# bounded and not preceded by a digit: a long run of hex digits (/Contents)
+# would otherwise make the search quadratic
+OBJECT = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\b")
 OBJSTM = re.compile(rb"obj\s*<<((?:(?!>>\s*stream).)*?/Type\s*/ObjStm.*?)>>\s*stream\r?\n",
                     re.DOTALL)
 COUNT = re.compile(rb"/N\s+(\d+)")
@@ -87,7 +89,8 @@ def _render(doc, index):
     page = doc[index]
     try:
         bitmap = page.render(scale=SCALE, grayscale=True, may_draw_forms=True)
-        left, bottom, _, top = page.get_cropbox()
+        # the box PDFium draws (get_cropbox falls back to Letter when it finds none)
+        left, _, _, top = page.get_bbox()
         return numpy.array(bitmap.to_numpy(), dtype=numpy.int16).squeeze(), (left, top)
     finally:
         page.close()
@@ -124,25 +127,32 @@ def difference(signed, final, index, boxes):
 def _later_boxes(ctx, sig, page):
     """Boxes on ``page`` later revisions may draw in: later signatures'
     widgets, and fields whose filling a certification allowed."""
-    boxes = [s.rect for s in ctx.signatures
-             if s.revision > sig.revision and s.page == page and s.rect]
-    filled = {f for r in ctx.facts.get("revisions", [])
+    later = {s.field.rsplit(".", 1)[-1] for s in ctx.signatures if s.revision > sig.revision}
+    later |= {f.rsplit(".", 1)[-1] for r in ctx.facts.get("revisions", [])
               if r["revision"] > sig.revision and r.get("change") == "form_fill"
               for f in r.get("changed_fields", [])}
-    return boxes + [rect for name, (at, rect) in field_widgets(ctx.pdf).items()
-                    if name in filled and at == page]
+    return [rect for name, at, rect in field_widgets(ctx.pdf) if name in later and at == page]
 
 
 def field_widgets(pdf):
-    """``{field name: (page index, rect)}`` of every widget with a name."""
-    found = {}
-    for index, page in enumerate(pdf.pages):
-        for annot in page.obj.get("/Annots") or []:
-            field = annot if "/T" in annot else annot.get("/Parent")
-            if annot.get("/Subtype") == "/Widget" and field is not None and "/T" in field:
-                x1, y1, x2, y2 = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
-                found[str(field.get("/T"))] = (index, [min(x1, x2), min(y1, y2),
-                                                       max(x1, x2), max(y1, y2)])
+    """``(field name, page index, rect)`` of every widget of a named field,
+    walking the form tree (a widget may be a kid without /Parent) and
+    placing each widget by the page whose /Annots hold it."""
+    pages = {annot.objgen: index for index, page in enumerate(pdf.pages)
+             for annot in page.obj.get("/Annots") or [] if annot.is_indirect}
+    found, seen = [], set()
+    todo = [(f, None) for f in (pdf.Root.get("/AcroForm") or {}).get("/Fields") or []]
+    while todo:
+        node, name = todo.pop()
+        if node.objgen in seen and node.is_indirect:
+            continue            # a form tree with a cycle: each node once
+        seen.add(node.objgen)
+        name = str(node.get("/T")) if "/T" in node else name
+        if node.get("/Subtype") == "/Widget" and name and node.objgen in pages:
+            x1, y1, x2, y2 = [float(v) for v in node.get("/Rect", [0, 0, 0, 0])]
+            found.append((name, pages[node.objgen],
+                          [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]))
+        todo.extend((kid, name) for kid in node.get("/Kids") or [])
     return found
 
 

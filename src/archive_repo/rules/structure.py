@@ -24,7 +24,6 @@ ARTICLE = "7.1a"
 WHERE = "Điều 7, khoản 1, điểm a"
 NAME = re.compile(rb"/((?:[A-Za-z0-9._+*-]|#[0-9A-Fa-f]{2})+)")
 STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
-OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 INTEGERS = re.compile(rb"\s*\[\s*(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s*\]")
 HEX_GAP = re.compile(rb"<[0-9A-Fa-f\s]*>")
 SIGNATURE_TYPES = {b"Sig", b"DocTimeStamp"}
@@ -36,12 +35,13 @@ ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 UPDATE_TOKENS = re.compile(rb"""
     \s+
   | %[^\r\n]*
-  | \d+\s+\d+\s+obj\b.*?\bendobj\b
+  | \d{1,10}\s+\d{1,5}\s+obj\b.*?\bendobj\b
   | xref\s+(?:\d+\s+\d+\s+(?:\d{10}\s\d{5}\s[nf]\s*)*)+
   | trailer\s*<<.*?>>(?=\s*startxref)
   | startxref\s+\d+
 """, re.DOTALL | re.VERBOSE)
 PREVIEW = 60
+DICT_WINDOW = 4096       # how far before "stream" its dictionary may begin
 
 
 def _name(raw):
@@ -60,8 +60,9 @@ def _segments(data):
             break
         head = data[pos:found.start()]
         plain.append(head)
-        obj = list(OBJECT.finditer(head))
-        if obj and b"ObjStm" in _name(head[obj[-1].start():]):
+        # the stream's own dictionary: after the last "obj" keyword before it
+        start = head.rfind(b"obj", max(0, len(head) - DICT_WINDOW))
+        if start >= 0 and b"ObjStm" in _name(head[start:]):
             packed.append(_inflate(data[found.end():end]))
         pos = end + len(b"endstream")
     plain.append(data[pos:])
