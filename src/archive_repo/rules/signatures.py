@@ -37,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
 from . import diffpolicy
 from .model import SignatureFacts
@@ -100,14 +102,14 @@ def uid_values(name):
 def common_name(name):
     try:
         return name.native.get("common_name") or ""
-    except Exception:
+    except (ValueError, TypeError):     # asn1crypto: an undecodable name
         return ""
 
 
 def _key_usage(cert):
     try:
         return sorted(cert.key_usage_value.native) if cert.key_usage_value else []
-    except Exception:
+    except (ValueError, TypeError):     # asn1crypto: an undecodable extension
         return []
 
 
@@ -133,7 +135,7 @@ def _dss_material(reader):
         return ([asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.crls],
                 [asn1_ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps],
                 list(dss.load_certs()))
-    except Exception:           # no DSS, or an unreadable one: nothing to add
+    except (PdfError, KeyError, TypeError, ValueError):   # no DSS, or an unreadable one
         return [], [], []
 
 
@@ -143,7 +145,7 @@ def _adobe_revinfo(sig):
     try:
         info = find_unique_cms_attribute(sig.signer_info["signed_attrs"],
                                          "adobe_revocation_info_archival")
-    except Exception:
+    except (KeyError, ValueError):   # Nonexistent/MultivaluedAttributeError
         return [], []
     return list(info["crl"] or []), list(info["ocsp"] or [])
 
@@ -152,7 +154,7 @@ def _signed_attr(sig, name):
     from pyhanko.sign.general import find_unique_cms_attribute
     try:
         return find_unique_cms_attribute(sig.signer_info["signed_attrs"], name).native
-    except Exception:
+    except (KeyError, ValueError):   # Nonexistent/MultivaluedAttributeError
         return None
 
 
@@ -165,7 +167,7 @@ def _token_time(sig):
                                           "signature_time_stamp_token")
         content = token["content"]["encap_content_info"]["content"].parsed
         return content["gen_time"].native
-    except Exception:
+    except (KeyError, ValueError, TypeError):   # no token, or not a token
         return None
 
 
@@ -214,7 +216,7 @@ def verified_timestamp(sig, policy, dss, deposited_at):
     try:
         info = asyncio.run(collect_timing_info(sig.signer_info, context,
                                                raw_digest=sig.compute_digest))
-    except Exception as exc:            # a malformed token proves nothing
+    except _signature_errors() as exc:            # a malformed token proves nothing
         log.info("timestamp token of %s not verified: %s", sig.field_name, exc)
         return None
     return _trusted_token_time(info.get("timestamp_validity"))
@@ -279,7 +281,7 @@ def chain_to_roots(cert, policy, other_certs=()):
                                 other_certs=list(other_certs), allow_fetching=False)
     try:
         paths = context.path_builder.build_paths(cert)
-    except Exception:           # PathBuildingError: no configured root above it
+    except PathError:           # PathBuildingError: no configured root above it
         return []
     return [describe_cert(c) for c in paths[0].iter_certs(include_root=True)] if paths else []
 
@@ -398,11 +400,22 @@ def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
 FACTS_BY_TYPE = {"/Sig": signature_facts, "/DocTimeStamp": timestamp_facts}
 
 
+def _signature_errors():
+    """What validating one malformed signature raises: pyHanko's
+    SignatureValidationError (a ValueError, as asn1crypto's parse errors
+    are), its PdfError for a broken reference, the certificate validator's
+    path errors, and the KeyError/TypeError of a missing or wrong-typed entry
+    in the signature dictionary.  Anything else is a bug, which the engine
+    reports as a failing check."""
+    return (ValueError, TypeError, KeyError, PdfError, PathError, ValidationError,
+            NotImplementedError)
+
+
 def _safe_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     try:
         return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at,
                                                   diff)
-    except Exception as exc:    # a malformed signature is a fact, not a crash
+    except _signature_errors() as exc:    # a malformed signature is a fact, not a crash
         log.info("signature %s could not be validated: %s", sig.field_name, exc)
         return SignatureFacts(field=str(sig.field_name), revision=sig.signed_revision,
                               problems=["Không kiểm tra được chữ ký: %s" % str(exc)[:200]])
@@ -418,7 +431,7 @@ def open_reader(path):
         if reader.encrypted and not _decrypts(reader):
             return None, [], "Tệp PDF bị mã hóa: không kiểm tra được chữ ký số."
         return reader, list(reader.embedded_signatures), None
-    except Exception as exc:
+    except (PdfError, ValueError, TypeError, KeyError) as exc:
         return None, [], "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
 
 
@@ -434,8 +447,8 @@ def byte_range(sig):
 
 def _decrypts(reader):
     try:       # documents "encrypted" with an empty password open for anyone
-        return reader.decrypt(b"").name != "FAILED"
-    except Exception:
+        return reader.decrypt(b"").status.name != "FAILED"
+    except (PdfError, ValueError, TypeError, KeyError):
         return False
 
 

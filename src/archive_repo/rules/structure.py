@@ -117,7 +117,12 @@ def raw_bytes(ctx):
 
 
 def _validated(ctx):
-    return [r for r in ctx.facts.get("byte_ranges") or [] if r is not None]
+    """The byte ranges of the signatures the engine judged (one
+    SignatureFacts each); none if reading them stopped half-way."""
+    ranges = ctx.facts.get("byte_ranges") or []
+    if len(ranges) != len(ctx.signatures):
+        return []
+    return [r for r in ranges if r is not None]
 
 
 @article("7.1a")
