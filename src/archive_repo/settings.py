@@ -124,6 +124,8 @@ SETTINGS = [
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("retention_schedule", optional(existing_file), None,
+            "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]
 
 
