@@ -105,12 +105,16 @@ def _mask(diff, boxes, origin):
         diff[max(0, rows[0]):min(height, rows[1]), max(0, cols[0]):min(width, cols[1])] = 0
 
 
-def difference(signed, final, index, boxes):
+def difference(signed, final, index, boxes, drawn=None):
     """The region ``[x1, y1, x2, y2]`` (PDF points) of page ``index`` that
-    differs outside ``boxes``, or None."""
+    differs outside ``boxes``, or None.  ``drawn`` keeps the final file's
+    pages, drawn once for every signature compared with them."""
     import numpy
+    drawn = {} if drawn is None else drawn
     before, origin = _render(signed, index)
-    after, _ = _render(final, index)
+    if index not in drawn:
+        drawn[index] = _render(final, index)[0]
+    after = drawn[index]
     if before.shape != after.shape:
         return [origin[0], origin[1] - before.shape[0] / SCALE,
                 origin[0] + before.shape[1] / SCALE, origin[1]]
@@ -173,7 +177,7 @@ def _signed_ends(ctx):
 
 
 def _compare(ctx, data, final):
-    found, compared = [], []
+    found, compared, drawn = [], [], {}
     for sig in ctx.signatures:
         end = _signed_ends(ctx).get(sig.field)
         if not end or end >= len(data.rstrip()) or not (sig.intact and sig.valid):
@@ -188,7 +192,7 @@ def _compare(ctx, data, final):
                 if index >= len(signed):
                     found.append({"field": sig.field, "page": index + 1, "region": None})
                     continue
-                region = difference(signed, final, index, _later_boxes(ctx, sig, index))
+                region = difference(signed, final, index, _later_boxes(ctx, sig, index), drawn)
                 if region:
                     found.append({"field": sig.field, "page": index + 1, "region": region})
         finally:
