@@ -17,6 +17,8 @@ from . import timeutil  # noqa: E402
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
+    "archive_repo.ui",          # first: its add_nav directive serves the others
+    "archive_repo.people",
     "archive_repo.audit",
     "archive_repo.security",
     "archive_repo.workflow",

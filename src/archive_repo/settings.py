@@ -124,6 +124,12 @@ SETTINGS = [
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("session_idle_seconds", integer(5, 86400), 1800,
+            "số giây không thao tác trước khi phiên đăng nhập hết hạn (5 đến 86400)"),
+    Setting("lockout_attempts", integer(1, 100), 5,
+            "số lần sai mật khẩu liên tiếp trước khi khóa tài khoản (1 đến 100)"),
+    Setting("lockout_seconds", integer(1, 86400), 900,
+            "số giây khóa tài khoản lần đầu; mỗi lần khóa tiếp theo gấp đôi (1 đến 86400)"),
 ]
 
 

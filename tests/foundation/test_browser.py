@@ -23,9 +23,10 @@ def test_record_page_renders_in_chromium(env, tmp_path):
         assert "Sổ văn bản đi theo năm" in page.locator("main").inner_text()
 
 
-def test_anonymous_browser_gets_vietnamese_error_page(env):
+def test_anonymous_browser_is_sent_to_the_sign_in_page(env):
     url = env.deposit().headers["Location"].replace("http://localhost", "")
     with serving(env.app) as base, browser_page() as page:
         response = page.goto(base + url)
-        assert response.status == 401
+        assert response.status == 200 and "/login?came_from=" in page.url
         assert "Cần đăng nhập" in page.locator("main").inner_text()
+        assert page.locator("label[for=password]").inner_text() == "Mật khẩu"

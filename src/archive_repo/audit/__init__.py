@@ -156,8 +156,13 @@ def get_log(conn):
 
 
 def make_entry(actor, action, target, outcome="ok", nobody="system", **detail):
-    """``actor`` is a TokenInfo, or None: ``nobody`` names who acted then
-    (the command line: "system"; a request without a token: "anonymous")."""
+    """``actor`` is a TokenInfo or a Person, or None: ``nobody`` names who
+    acted then (the command line: "system"; a request without a token:
+    "anonymous").  A person is named as people read it ("Nguyễn Thị Hoa,
+    Văn thư, Sở Nội vụ") in ``detail['by']``, as they were named that day."""
+    by = getattr(actor, "display", None)
+    if by:
+        detail = dict(detail, by=by)
     return {
         "at": timeutil.isoformat(timeutil.now()),
         "actor": getattr(actor, "token_id", None) or nobody,
@@ -251,6 +256,7 @@ def history(request, target):
 
 
 def includeme(config):
-    from ..events import RecordEvent
-    from .subscribers import on_record_event
+    from ..events import PersonEvent, RecordEvent
+    from .subscribers import on_person_event, on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
+    config.add_subscriber(on_person_event, PersonEvent)
