@@ -2,8 +2,13 @@
 their headers before a byte is read, then spooled into the blob storage."""
 import json
 
+from pyramid.csrf import check_csrf_origin
+from pyramid.exceptions import BadCSRFToken
+from pyramid.interfaces import ICSRFStoragePolicy
+
 from ..deposit.upload import read_form
 from ..errors import ArchiveError, BadRequest, TooLarge
+from ..people import csrf_applies
 from ..settings import get_settings
 
 
@@ -35,11 +40,31 @@ def check_size(request):
 
 
 def read_upload(request, before_file=None):
-    """The body's form (fields and spooled file); 400 without a file."""
+    """The body's form (fields and spooled file); 400 without a file.
+
+    A browser's upload carries its CSRF token as a form field before the
+    file, checked here as the body streams: the upload views say
+    ``require_csrf=False`` because Pyramid's own check would parse the whole
+    body (WebOb, into memory and temporary files) before the view runs."""
+    if csrf_applies(request):
+        before_file = _checking_csrf(request, before_file)
     form = read_form(request, blob_tmpdir(request), before_file=before_file)
+    if csrf_applies(request) and not form.fields.get("csrf_token"):
+        raise BadCSRFToken()
     if form.upload is None:
         raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])
     return form
+
+
+def _checking_csrf(request, before_file):
+    def check(fields):
+        policy = request.registry.getUtility(ICSRFStoragePolicy)
+        if not policy.check_csrf_token(request, fields.get("csrf_token", "")):
+            raise BadCSRFToken()
+        check_csrf_origin(request)
+        if before_file is not None:
+            before_file(fields)
+    return check
 
 
 def blob_tmpdir(request):
