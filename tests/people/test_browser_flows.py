@@ -175,3 +175,61 @@ def test_pages_fit_a_phone(site, tmp_path):
             ident = field.get_attribute("id")
             assert page.locator("label[for='%s']" % ident).count() == 1, ident
         shot(page, "phone-deposit-form")
+
+
+def settle(env):
+    from archive_repo.indexing import worker_of
+    assert worker_of(env.registry).wait_idle(60)
+
+
+def test_archivist_searches_saves_and_exports(site, tmp_path):
+    from openpyxl import load_workbook
+    env, base = site[0], site[1]
+    env.deposit(meta={"subject": "Kế hoạch đào tạo kỹ năng số cho cán bộ",
+                      "urgency": "Khẩn", "issued_on": "2026-04-10"})
+    env.deposit(agency=STTTT, meta={"subject": "Báo cáo đào tạo kỹ năng số", "doctype": "BC",
+                                    "notation": "BC-STTTT", "receivers": [H38],
+                                    "issued_on": "2026-05-20"})
+    settle(env)
+    with Person(site, "lan") as page:
+        assert "Trần Thị Lan, Lưu trữ viên" in page.locator("header .person").inner_text()
+        page.goto(base + "/search")
+        page.fill("#q", "đào tạo kỹ năng số")
+        page.click(".search-form button[type=submit]")
+        page.wait_for_url("**/search?q=*")
+        assert "2 văn bản." in page.locator("main").inner_text()
+        page.fill("#q", "dao tao ky nang so")       # the same without diacritics
+        page.fill("#from", "01/04/2026")
+        page.fill("#to", "30/04/2026")
+        page.click(".search-form button[type=submit]")
+        page.wait_for_url("**from=01%2F04%2F2026*")
+        assert "1 văn bản." in page.locator("main").inner_text()
+        assert page.locator("#from").input_value() == "01/04/2026"
+        row = page.locator("table.results tbody tr").first.inner_text()
+        assert "Khẩn" in row and "Chỉ để tham khảo" in row
+        # a facet, then save the search and come back to it
+        page.goto(base + "/search?q=dao+tao")
+        page.locator("aside a", has_text="Báo cáo").click()
+        page.wait_for_url("**doctype=BC*")
+        assert "1 văn bản." in page.locator("main").inner_text()
+        page.fill("#saved-name", "Báo cáo đào tạo")
+        page.click("#save-search button")
+        page.wait_for_url("**doctype=BC*")
+        page.goto(base + "/search")
+        page.locator("details.saved a", has_text="Báo cáo đào tạo").click()
+        page.wait_for_url("**doctype=BC*")
+        shot(page, "search-saved")
+        with page.expect_download() as download:
+            page.click("#export-xlsx")
+        path = tmp_path / "export.xlsx"
+        download.value.save_as(str(path))
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành")
+    assert len(rows) == 3
+    assert rows[2][0] == "1/BC-STTTT" and rows[2][1] == "20/05/2026"
+    assert rows[2][2] == "Sở Thông tin và Truyền thông" and rows[2][3] == "Báo cáo"
+    csv = env.testapp.get("/search.csv", params={"q": "dao tao"},
+                          headers=env.auth("archivist")).body.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("Số, ký hiệu") or csv.startswith('"Số, ký hiệu"')
+    assert len(csv.strip().splitlines()) == 3

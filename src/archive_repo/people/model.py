@@ -16,6 +16,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from persistent import Persistent
+from persistent.mapping import PersistentMapping
 
 from .. import timeutil
 from ..errors import ArchiveError
@@ -53,6 +54,7 @@ class Person(Persistent):
         self.lockouts = 0               # lock-outs since the last success (back-off)
         self.locked_until = None
         self.last_sign_in = None
+        self.saved_searches = PersistentMapping()     # name → query string
 
     @property
     def role(self):
@@ -186,6 +188,25 @@ def disable_person(root, login, *, registry, actor=None):
     person.disabled_at = timeutil.now()
     _fire(registry, root, person, "user_disable", None, actor)
     return person
+
+
+MAX_SAVED = 50
+
+
+def save_search(person, name, query):
+    """Keep ``query`` (a /search query string) under ``name`` for ``person``
+    (the same name again replaces it)."""
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ArchiveError("name_required", "Cần đặt tên cho tìm kiếm cần lưu.",
+                           [{"field": "name"}])
+    if name not in person.saved_searches and len(person.saved_searches) >= MAX_SAVED:
+        raise ArchiveError("too_many_saved", "Mỗi người lưu được tối đa %d tìm kiếm." % MAX_SAVED)
+    person.saved_searches[name] = (query or "")[:2000]
+
+
+def forget_search(person, name):
+    person.saved_searches.pop(name, None)
 
 
 def get_person(root, login):
