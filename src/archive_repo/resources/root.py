@@ -19,7 +19,7 @@ class ArchiveRoot(Persistent):
     __acl__ = [
         # read_document: a document's bytes (PDF, edXML); view: its particulars
         (Allow, "role:archivist", ("view", "read_document", "search", "browse", "dav",
-                                   "report")),
+                                   "report", "audit")),
         (Allow, "role:clerk", ("search",)),
         (Allow, "role:connector", ("view", "read_document", "browse", "dav")),
         (Allow, "role:admin", ALL_PERMISSIONS),

@@ -72,6 +72,10 @@ def includeme(config):
     config.add_nav("Trang chủ", "/", order=0)
     config.add_nav("Nộp lưu", "/{agency}/deposit", roles=("clerk",), order=5)
     config.add_nav("Tìm kiếm", "/search", roles=("archivist", "clerk", "admin"), order=50)
+    config.add_nav("Quản trị", "/admin", roles=("admin",), order=90)
+    from pyramid.events import ApplicationCreated
+    from ..views.admin import warn_at_startup
+    config.add_subscriber(warn_at_startup, ApplicationCreated)
 
 
 __all__ = ["add_nav", "menu_of"]
