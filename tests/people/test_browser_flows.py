@@ -95,7 +95,7 @@ def deposit_through_the_form(page, base, pdf, tmp_path, subject):
 
 
 def test_clerk_deposits_receiver_accepts_sender_recalls(site, tmp_path):
-    env, base = site[0], site[1]
+    base = site[1]
     with Person(site, "hoa") as page:
         assert "Nguyễn Thị Hoa, Văn thư, Ủy ban nhân dân tỉnh Lào Cai" in \
             page.locator("header .person").inner_text()

@@ -3,9 +3,7 @@ CLI — over the real WSGI stack (WebTest) and the real console command."""
 import re
 import time
 
-import pytest
-
-from tests.conftest import H38, STTTT, build_env, close_env, default_metadata
+from tests.conftest import H38, STTTT, default_metadata
 from tests.foundation.test_cli_and_server import write_ini
 from tests.support.cli import cli
 from tests.support.pdfs import make_pdf
@@ -34,19 +32,6 @@ def sign_in(app, login, password=PASSWORD, came_from=""):
     return app.post("/login", {"login": login, "password": password,
                                "csrf_token": csrf_of(form), "came_from": came_from},
                     headers=HTML)
-
-
-@pytest.fixture(scope="module")
-def penv(tmp_path_factory):
-    env = build_env(tmp_path_factory.mktemp("people"),
-                    **{"archive_repo.lockout_attempts": "5",
-                       "archive_repo.lockout_seconds": "2",
-                       "archive_repo.session_idle_seconds": "5"})
-    add(env, "hoa")
-    add(env, "lan", roles=("archivist",), agency=None, name="Trần Thị Lan",
-        position="Lưu trữ viên")
-    yield env
-    close_env(env)
 
 
 def fresh(env):

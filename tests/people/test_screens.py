@@ -3,7 +3,7 @@ import csv
 import io
 import shutil
 
-from tests.people.test_people import HTML, add, fresh, penv, sign_in  # noqa: F401
+from tests.people.test_people import HTML, add, fresh, sign_in
 
 
 def test_audit_view_filters_and_exports_csv(penv):
