@@ -8,7 +8,7 @@ from tests.conftest import build_env, close_env
 def penv(tmp_path_factory):
     env = build_env(tmp_path_factory.mktemp("people"),
                     **{"archive_repo.lockout_attempts": "5",
-                       "archive_repo.lockout_seconds": "2",
+                       "archive_repo.lockout_seconds": "1",
                        "archive_repo.session_idle_seconds": "5"})
     from tests.people.test_people import add
     add(env, "hoa")
