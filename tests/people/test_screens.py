@@ -45,3 +45,19 @@ def test_admin_page_lists_people_tokens_and_warns_on_empty_trust_roots(penv):
     assert "Cảnh báo" not in app.get("/admin", headers=HTML).text
     sign_in(clerk := fresh(penv), "hoa")
     clerk.get("/admin", headers=HTML, status=403)
+
+
+def test_dashboard_counts_this_months_deposits_and_recalls(penv):
+    add(penv, "ha", roles=("archivist",), agency=None, name="Lý Thu Hà", position="Lưu trữ viên")
+    app = fresh(penv)
+    sign_in(app, "ha")
+
+    def figures():
+        page = app.get("/dashboard", headers=HTML).text
+        cells = page.split('<table class="dashboard">')[1].split("</table>")[0]
+        return [c.split("</td>")[0] for c in cells.split("<td>")[1:]]
+    before = figures()
+    penv.deposit(meta={"receivers": []})
+    after = figures()
+    assert int(after[0]) == int(before[0]) + 1 and int(after[1]) == int(before[1]) + 1
+    assert "/%s (" % after[1] in after[2]

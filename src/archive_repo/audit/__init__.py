@@ -275,4 +275,5 @@ def includeme(config):
     from .subscribers import on_person_event, on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_subscriber(on_person_event, PersonEvent)
+    config.add_nav("Tổng quan", "/dashboard", roles=("archivist", "admin"), order=3)
     config.add_nav("Nhật ký", "/audit", roles=("archivist", "admin"), order=60)

@@ -89,3 +89,35 @@ def audit_csv(request):
     response.body = ("\ufeff" + out.getvalue()).encode("utf-8")
     response.content_disposition = 'attachment; filename="nhat-ky.csv"'
     return response
+
+
+def activity(log, today):
+    """This month's figures from the trail (read newest first, stopping at
+    the month's start): deposits today and this month, how many of them are
+    equivalent to paper, refusals, recalls and lock-outs."""
+    month = today.isoformat()[:7]
+    counts = {"today": 0, "month": 0, "equivalent": 0, "refuse": 0, "recall": 0,
+              "acknowledge_recall": 0, "lock_out": 0}
+    for entry in log.newest_first():
+        day = (entry.get("at") or "")[:10]
+        if day[:7] < month:
+            break
+        action, ok = entry.get("action"), entry.get("outcome") == "ok"
+        if action == "deposit" and ok:
+            counts["month"] += 1
+            counts["today"] += day == today.isoformat()
+            counts["equivalent"] += (entry.get("detail") or {}).get(
+                "legal_status") == "equivalent_to_paper"
+        elif action in counts and (ok or action == "lock_out"):
+            counts[action] += 1
+    return counts
+
+
+@view_config(context=ArchiveRoot, name="dashboard", request_method="GET", permission="audit")
+def dashboard_view(request):
+    today = timeutil.now().date()
+    counts = activity(get_log(audit_conn(request)), today)
+    return render_to_response("archive_repo.audit:templates/dashboard.jinja2", {
+        "c": counts, "today": today,
+        "share": round(100.0 * counts["equivalent"] / counts["month"], 1)
+        if counts["month"] else None}, request=request)
