@@ -14,6 +14,7 @@ def free_port():
 
 @contextmanager
 def serving(app, threads=4, port=None):
+    """``port``: a fixed one (an engineer's own range) instead of a free one."""
     from waitress.server import create_server
     port = port or free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=threads)

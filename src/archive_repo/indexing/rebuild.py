@@ -8,7 +8,8 @@ from .outbox import get_outbox
 def iter_records(root):
     for agency in root.agencies.values():
         for year in agency.values():
-            yield from year.values()
+            # a destroyed record's tombstone is never indexed
+            yield from (record for record in year.values() if not record.destroyed)
 
 
 def count_records(root):

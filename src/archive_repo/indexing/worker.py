@@ -25,12 +25,13 @@ CHUNK = 200         # records per Whoosh commit
 
 
 def resolve(root, path):
-    """The record at ``path`` or None (no longer there)."""
+    """The record at ``path`` or None (no longer there, or destroyed)."""
     try:
         _, agency, year, number = path.split("/")
-        return root.agencies[agency][year][number]
+        record = root.agencies[agency][year][number]
     except (KeyError, ValueError):
         return None
+    return None if record.destroyed else record
 
 
 class IndexWorker:

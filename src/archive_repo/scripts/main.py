@@ -21,6 +21,9 @@ COMMANDS = {
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
+    "dossiers": ("archive_repo.scripts.dossiers", "hồ sơ: liệt kê, kết thúc, nhắc nộp lưu"),
+    "holds": ("archive_repo.scripts.holds", "phong tỏa văn bản, hồ sơ"),
+    "disposal": ("archive_repo.scripts.disposal", "tiêu hủy tài liệu hết giá trị"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}
