@@ -130,6 +130,10 @@ SETTINGS = [
             "số lần sai mật khẩu liên tiếp trước khi khóa tài khoản (1 đến 100)"),
     Setting("lockout_seconds", integer(1, 86400), 900,
             "số giây khóa tài khoản lần đầu; mỗi lần khóa tiếp theo gấp đôi (1 đến 86400)"),
+    Setting("report_waiting_days", integer(0, 365), 2,
+            "số ngày làm việc từ 0 đến 365 (lượt gửi chờ tiếp nhận quá hạn)"),
+    Setting("report_issuer", str, "Sở Thông tin và Truyền thông tỉnh Lào Cai",
+            "tên cơ quan lập báo cáo (in ở đầu báo cáo)"),
     Setting("retention_schedule", optional(existing_file), None,
             "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]

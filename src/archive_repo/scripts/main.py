@@ -21,6 +21,8 @@ COMMANDS = {
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
+    "report": ("archive_repo.scripts.report", "lập báo cáo thống kê theo kỳ và phạm vi"),
+    "book": ("archive_repo.scripts.book", "in sổ đăng ký văn bản đi, đến (Nghị định 30)"),
     "dossiers": ("archive_repo.scripts.dossiers", "hồ sơ: liệt kê, kết thúc, nhắc nộp lưu"),
     "holds": ("archive_repo.scripts.holds", "phong tỏa văn bản, hồ sơ"),
     "disposal": ("archive_repo.scripts.disposal", "tiêu hủy tài liệu hết giá trị"),
