@@ -17,7 +17,9 @@ from . import timeutil  # noqa: E402
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
-    "archive_repo.health",          # first: the others add their checks to it
+    "archive_repo.health",      # first: the others add their checks to it
+    "archive_repo.ui",          # then: its add_nav directive serves the others
+    "archive_repo.people",
     "archive_repo.audit",
     "archive_repo.security",
     "archive_repo.workflow",

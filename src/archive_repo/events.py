@@ -81,6 +81,27 @@ class DossierChanged(RecordEvent):
     what="destroyed")``: everyone hears that.)"""
 
 
+class PersonEvent:
+    """Something a person's account went through — sign-in, failure,
+    lock-out, sign-out, creation, password change, disabling — for the audit
+    trail, whose target is ``/people/<login>``.  Fired by the operations of
+    ``archive_repo.people`` (not by their views)."""
+
+    def __init__(self, root, login, request=None, action=None, actor=None, outcome="ok",
+                 detail=None):
+        self.root = root            # the archive root the account lives in
+        self.login = login
+        self.request = request
+        self.action = action
+        self.actor = actor
+        self.outcome = outcome
+        self.detail = dict(detail or {})
+
+    @property
+    def target(self):
+        return "/people/%s" % self.login
+
+
 def fire(registry, event):
     """Announce ``event``; every domain operation ends with this."""
     registry.notify(event)

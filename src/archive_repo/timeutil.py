@@ -68,6 +68,19 @@ def parse_date(text):
     return date.fromisoformat(text) if len(text) == 10 else _bad(text)
 
 
+def parse_shown_date(text):
+    """A date as people type it — dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy or
+    dd.mm.yyyy) — or YYYY-MM-DD; ValueError otherwise."""
+    text = (text or "").strip()
+    if len(text) == 10 and text[4] == "-":
+        return parse_date(text)
+    parts = text.replace("-", "/").replace(".", "/").split("/")
+    if len(parts) != 3 or len(parts[2]) != 4:
+        raise ValueError(text)
+    day, month, year = (int(p) for p in parts)
+    return date(year, month, day)
+
+
 def _bad(text):
     raise ValueError(text)
 

@@ -1,5 +1,4 @@
 """The record page in a real browser (headless Chromium)."""
-from tests.conftest import H38
 from tests.support.browser import browser_page
 from tests.support.server import serving
 
@@ -18,14 +17,15 @@ def test_record_page_renders_in_chromium(env, tmp_path):
         assert "Chỉ có giá trị để biết, tham khảo" in body
         page.screenshot(path=str(tmp_path / "record.png"), full_page=True)
         assert (tmp_path / "record.png").stat().st_size > 5000
-        # the agency link leads to the agency page, in the same browser
-        page.click("text=%s" % H38)
+        # the agency link, by the agency's name, leads to the agency page
+        page.click("main a:has-text('Ủy ban nhân dân tỉnh Lào Cai')")
         assert "Sổ văn bản đi theo năm" in page.locator("main").inner_text()
 
 
-def test_anonymous_browser_gets_vietnamese_error_page(env):
+def test_anonymous_browser_is_sent_to_the_sign_in_page(env):
     url = env.deposit().headers["Location"].replace("http://localhost", "")
     with serving(env.app) as base, browser_page() as page:
         response = page.goto(base + url)
-        assert response.status == 401
+        assert response.status == 200 and "/login?came_from=" in page.url
         assert "Cần đăng nhập" in page.locator("main").inner_text()
+        assert page.locator("label[for=password]").inner_text() == "Mật khẩu"

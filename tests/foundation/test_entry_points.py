@@ -70,8 +70,21 @@ def _recalled(env, record):
     recall(env, record)
 
 
+def _deposit_form(env, src, tmp):
+    """The clerk's browser form (its fields, not the API's metadata JSON)."""
+    res = env.testapp.post(
+        "/%s/deposit" % H38,
+        params={"notation": "QĐ-UBND", "doctype": "QĐ", "issued_on": "05/03/2026",
+                "subject": "Về việc nộp lưu qua biểu mẫu", "signer": "Nguyễn Văn An",
+                "receiver:%s" % STTTT: "on"},
+        upload_files=[("file", "vanban.pdf", make_pdf())],
+        headers=dict(env.auth(clerk(H38)), Accept="text/html"), status=303)
+    assert "deposited=1" in res.location
+
+
 ENTRY_POINTS = {
     "deposit over HTTP": (None, None, "deposit", "added"),
+    "deposit through the browser form": (None, _deposit_form, "deposit", "added"),
     "edXML import over HTTP": (
         None, lambda env, src, tmp: post_xml(env, export(src, src.deposit().json)).json,
         "import_edxml", "added"),

@@ -144,7 +144,11 @@ def test_bad_parameters_answer_400(corpus):
     error = search(corpus, q="x", sort="size", status=400)["error"]
     assert error["code"] == "invalid_parameter"
     search(corpus, q="x", page="0", status=400)
-    search(corpus, **{"from": "05/03/2026", "status": 400})
+    search(corpus, **{"from": "31/02/2026", "status": 400})
+    search(corpus, **{"from": "hôm qua", "status": 400})
+    # dd/mm/yyyy, as people type it (and the page's form sends it), is a date
+    assert search(corpus, **{"from": "05/03/2026"})["total"] == \
+        search(corpus, **{"from": "2026-03-05"})["total"]
 
 
 def test_html_page(corpus):

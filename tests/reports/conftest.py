@@ -13,6 +13,7 @@ from archive_repo.deposit import metadata as md
 from archive_repo.deposit.service import deposit
 from archive_repo.resources import get_root
 from archive_repo.rules import evaluate, rule_policy
+from archive_repo.deposit.upload import Spooled
 from archive_repo.spool import Spool
 from archive_repo.workflow import actions, recall as recalls
 from archive_repo.workflow.deliveries import find
@@ -41,10 +42,9 @@ def deposit_at(registry, agency, pdf, when, **meta):
         spool.write(pdf)
         path, sha, size = spool.close()
         report = evaluate(path, meta, when, rule_policy(registry))
-        spooled = type("Spooled", (), {"path": path, "sha256": sha, "size": size,
-                                       "filename": "vanban.pdf"})
         year = get_root(conn).agencies[agency][2026]
-        record = deposit(year, meta, spooled, report, None, when, registry)
+        with Spooled(path, sha, size, "vanban.pdf") as spooled:
+            record = deposit(year, meta, spooled, report, None, when, registry)
         return record.agency_code, record.year, record.number, record.legal_status
 
 

@@ -123,6 +123,15 @@ class AuditLog(Persistent):
     def __len__(self):
         return len(self.chronology) + len(self.tail.entries)
 
+    def newest_first(self):
+        """Every entry, newest first (the tail, then the chronology read
+        backwards one entry at a time: a filter that stops early loads
+        only what it read)."""
+        for row in reversed(self.tail.entries):
+            yield _unpack(row[1:])
+        for key, target in _backwards(self.chronology):
+            yield _unpack(self.by_target[(target, key)])
+
     def latest(self, limit=100):
         newest = [row[1:] for row in reversed(self.tail.entries)][:limit]
         missing = limit - len(newest)
@@ -130,6 +139,12 @@ class AuditLog(Persistent):
             items = list(self.chronology.items()[-missing:])
             newest += [self.by_target[(target, key)] for key, target in reversed(items)]
         return [_unpack(row) for row in newest]
+
+
+def _backwards(tree):
+    items = tree.items()
+    for index in range(len(items) - 1, -1, -1):
+        yield items[index]
 
 
 FIELDS = ("at", "actor", "role", "agency", "action", "target", "outcome", "detail")
@@ -156,8 +171,13 @@ def get_log(conn):
 
 
 def make_entry(actor, action, target, outcome="ok", nobody="system", **detail):
-    """``actor`` is a TokenInfo, or None: ``nobody`` names who acted then
-    (the command line: "system"; a request without a token: "anonymous")."""
+    """``actor`` is a TokenInfo or a Person, or None: ``nobody`` names who
+    acted then (the command line: "system"; a request without a token:
+    "anonymous").  A person is named as people read it ("Nguyễn Thị Hoa,
+    Văn thư, Sở Nội vụ") in ``detail['by']``, as they were named that day."""
+    by = getattr(actor, "display", None)
+    if by:
+        detail = dict(detail, by=by)
     return {
         "at": timeutil.isoformat(timeutil.now()),
         "actor": getattr(actor, "token_id", None) or nobody,
@@ -261,7 +281,10 @@ def check_health(registry):
 
 
 def includeme(config):
-    from ..events import RecordEvent
-    from .subscribers import on_record_event
+    from ..events import PersonEvent, RecordEvent
+    from .subscribers import on_person_event, on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_health_check("audit", check_health)
+    config.add_subscriber(on_person_event, PersonEvent)
+    config.add_nav("Tổng quan", "/dashboard", roles=("archivist", "admin"), order=3)
+    config.add_nav("Nhật ký", "/audit", roles=("archivist", "admin"), order=60)

@@ -13,3 +13,12 @@ def on_record_event(event):
     entry = make_entry(event.actor, event.action, event.record.path, event.outcome,
                        nobody="system", **event.detail)
     get_log(jar_of(event.record).get_connection(AUDIT_DB)).append(entry)
+
+
+def on_person_event(event):
+    """Sign-ins and account changes, in the transaction of the change (a
+    failed sign-in commits its counter and its entry together)."""
+    entry = make_entry(event.actor, event.action, event.target, event.outcome,
+                       nobody="anonymous" if event.request is not None else "system",
+                       **event.detail)
+    get_log(jar_of(event.root).get_connection(AUDIT_DB)).append(entry)

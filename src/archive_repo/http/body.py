@@ -1,8 +1,14 @@
 """Request bodies: small JSON-or-form parameters, and uploads checked from
 their headers before a byte is read, then spooled into the blob storage."""
+
+from pyramid.csrf import check_csrf_origin
+from pyramid.exceptions import BadCSRFToken
+from pyramid.interfaces import ICSRFStoragePolicy
+
 from ..deposit.upload import read_form
 from ..errors import ArchiveError, BadRequest, TooLarge
 from ..limits import limits_of, load_json
+from ..people import csrf_applies
 from ..settings import get_settings
 from ..storage_space import check_free_space
 
@@ -36,12 +42,32 @@ def check_size(request):
 
 def read_upload(request, before_file=None):
     """The body's form (fields and spooled file); 400 without a file; 507
-    before anything is spooled when a volume is below its floor."""
+    before anything is spooled when a volume is below its floor.
+
+    A browser's upload carries its CSRF token as a form field before the
+    file, checked here as the body streams: the upload views say
+    ``require_csrf=False`` because Pyramid's own check would parse the whole
+    body (WebOb, into memory and temporary files) before the view runs."""
     check_free_space(request.registry)
+    if csrf_applies(request):
+        before_file = _checking_csrf(request, before_file)
     form = read_form(request, blob_tmpdir(request), before_file=before_file)
+    if csrf_applies(request) and not form.fields.get("csrf_token"):
+        raise BadCSRFToken()
     if form.upload is None:
         raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])
     return form
+
+
+def _checking_csrf(request, before_file):
+    def check(fields):
+        policy = request.registry.getUtility(ICSRFStoragePolicy)
+        if not policy.check_csrf_token(request, fields.get("csrf_token", "")):
+            raise BadCSRFToken()
+        check_csrf_origin(request)
+        if before_file is not None:
+            before_file(fields)
+    return check
 
 
 def blob_tmpdir(request):

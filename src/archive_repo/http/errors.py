@@ -18,10 +18,14 @@ WRITES = {"POST", "PUT", "DELETE", "PATCH"}
 # A read turned away for want of a token or of the right is evidence too
 # (who tried to see what); a read that merely missed (404) is not a refusal.
 ACCESS_REFUSED = {401, 403}
-AUTHENTICATE = 'Bearer realm="archive_repo", Basic realm="archive_repo"'
+# One challenge per header line: Chromium (and several WebDAV clients) do not
+# parse two challenges in one line, and then never offer their Basic prompt.
+AUTHENTICATE = [("WWW-Authenticate", 'Bearer realm="archive_repo"'),
+                ("WWW-Authenticate", 'Basic realm="archive_repo", charset="UTF-8"')]
 
 
 def error_response(request, status, code, message, details=(), headers=None):
+    """``headers``: a dict, or (name, value) pairs when a header repeats."""
     body = {"error": {"code": code, "message": message, "details": list(details)}}
     if prefers_html(request):
         response = render_to_response("archive_repo:templates/error.jinja2",
@@ -30,8 +34,9 @@ def error_response(request, status, code, message, details=(), headers=None):
     else:
         response = render_to_response("json", body, request=request)
     response.status_int = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
+    pairs = headers.items() if isinstance(headers, dict) else headers or ()
+    for name, value in pairs:
+        response.headers.add(name, value)
     if request.method in WRITES or status in ACCESS_REFUSED:
         audit_refusal(request, status, code, details)
     return response

@@ -70,9 +70,14 @@ def includeme(config):
     config.add_subscriber(on_record_changed, RecordAdded)
     config.add_subscriber(on_record_changed, RecordModified)
     from ..resources import ArchiveRoot
-    from .views import search_view
+    from .views import export_view, save_search_view, search_view
     config.add_view(search_view, context=ArchiveRoot, name="search",
                     request_method="GET", permission="search")
+    for name in ("search.csv", "search.xlsx"):
+        config.add_view(export_view, context=ArchiveRoot, name=name,
+                        request_method="GET", permission="search")
+    config.add_view(save_search_view, context=ArchiveRoot, name="search-saved",
+                    request_method="POST", permission="search")
     config.add_subscriber(on_application_created, ApplicationCreated)
     from .health import check_health
     config.add_health_check("index", check_health)

@@ -20,8 +20,9 @@ def check_health(registry):
         outbox = get_outbox(root)
         oldest = outbox.oldest(1)
         depth, failed = len(outbox), len(outbox.failed)
-        # this node's own lag behind the change feed (other nodes' changes)
-        feed_behind = behind(root, fulltext)
+        # this node's own lag behind the change feed (other nodes' changes);
+        # its cursor lives in the index folder, unknown while that is lost
+        feed_behind = behind(root, fulltext) if fulltext.available() else None
     age = round(time.time() - int(oldest[0][0].split("-")[0]) / 1e9, 1) if oldest else 0
     rebuilding = fulltext.rebuilding or not fulltext.available()
     status = "degraded" if rebuilding or age > LAG_DEGRADED else "ok"

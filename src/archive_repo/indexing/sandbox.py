@@ -61,19 +61,20 @@ class Child:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self._start()
+            deadline = time.monotonic() + self.bounds.wall_seconds
             try:
                 self.proc.stdin.write(json.dumps({"path": path,
                                                   "cpu": self.bounds.cpu_seconds}).encode()
                                       + b"\n")
                 self.proc.stdin.flush()
-                line = self._read_line(time.monotonic() + self.bounds.wall_seconds)
+                line = self._read_line(deadline)
             except BrokenPipeError:
                 line = None
             if line is None:
-                return "", "failed", self._stop()
+                return "", "failed", self._stop(time.monotonic() >= deadline)
             answer = json.loads(line)
             if "failed" in answer:
-                self._stop()
+                self._stop(timed_out=True)      # it answered: no exit status to wait for
                 return "", "failed", answer["failed"]
             return answer["text"], answer["source"], None
 
@@ -90,10 +91,16 @@ class Child:
             if chunk.endswith(b"\n"):
                 return b"".join(chunks)
 
-    def _stop(self):
+    def _stop(self, timed_out=False):
         """Stop the child; the reason it is gone (``wall`` if it was still
-        running)."""
-        code = self.proc.poll()
+        running at the deadline).  A child whose output closed before the
+        deadline is dying of its own limit: wait for its exit status rather
+        than call it ``wall`` (on a loaded machine the pipe closes before the
+        kernel has reaped it)."""
+        try:
+            code = self.proc.wait(timeout=0 if timed_out else 5)
+        except subprocess.TimeoutExpired:
+            code = None
         if code is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()

@@ -31,6 +31,7 @@ def _result(hit):
             "notation": hit.get("notation"), "number": hit.get("number"),
             "agency": hit.get("agency"), "issued_on": hit.get("issued_on"),
             "legal_status": hit.get("legal_status"),
+            "doctype": hit.get("doctype"), "urgency": hit.get("urgency"),
             "recalled": hit.get("recalled") == "1",
             "snippet": hit.get("snippet"), "score": hit.get("score"),
             "text_source": hit.get("text_source")}

@@ -3,15 +3,16 @@
 Parameters: ``q`` (words — diacritics optional —, ``"a phrase"``,
 ``prefix*``, a notation as written such as ``123/QĐ-UBND``), filters
 ``agency``, ``year``, ``doctype``, ``legal_status``, ``urgency``, ``from``,
-``to`` (YYYY-MM-DD, date of issue), ``recalled`` (``false`` by default:
+``to`` (date of issue: YYYY-MM-DD, or dd/mm/yyyy as the page's form
+sends it), ``recalled`` (``false`` by default:
 recalled records are hidden; ``true`` only them; ``all``), ``sort``
 (``relevance`` default, ``date``, ``date_asc``), ``page`` (from 1), ``size``
 (1–100, default 20).
 """
-from datetime import date
-
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.renderers import render_to_response
 
+from .. import timeutil
 from ..doctypes import DOCTYPES
 from ..errors import ArchiveError, BadRequest
 from ..http import wants_json
@@ -60,11 +61,68 @@ def search_view(request):
     active = [name for name in params["filters"] if name != "recalled"]
     return render_to_response("archive_repo.indexing:templates/search.jinja2",
                               dict(found, params=params, request=request,
+                                   saved=saved_of(request),
                                    base_qs=base_querystring(params),
                                    active=active, names=value_names(request.root),
                                    without={name: base_querystring(params, drop=name)
                                             for name in active}),
                               request=request)
+
+
+FORMATS = {"csv": "text/csv",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def export_view(request):
+    """``/search.csv`` and ``/search.xlsx``: every result of the search
+    (up to ``export.MAX_ROWS``), the filters as on the page."""
+    from . import export
+    kind = request.view_name.rpartition(".")[2]
+    params = parse_params(request.params)
+    catalog, fulltext = get_catalog(request.root), fulltext_of(request.registry)
+    results, page = [], 1
+    while len(results) < export.MAX_ROWS:
+        found = run_search(fulltext, catalog, principals_of(request), params["q"],
+                           params["filters"], params["sort"], page, 100)
+        results += found["results"]
+        if not found["results"] or page * 100 >= found["total"]:
+            break
+        page += 1
+    for result in results:
+        result["url"] = request.application_url + result.pop("path")
+    rows = export.rows_of(results[:export.MAX_ROWS], value_names(request.root)["agency"])
+    stamp = timeutil.now().strftime("%Y%m%d-%H%M")
+    body = export.as_csv(rows) if kind == "csv" else export.as_xlsx(
+        rows, "Tìm kiếm: %s — xuất lúc %s" % (params["q"] or "(tất cả)",
+                                             timeutil.show_datetime(timeutil.now())))
+    response = request.response
+    response.content_type = FORMATS[kind]
+    if kind == "csv":
+        response.charset = "utf-8"
+    response.body = body
+    response.content_disposition = 'attachment; filename="tim-kiem-%s.%s"' % (stamp, kind)
+    return response
+
+
+def save_search_view(request):
+    """``POST /search-saved`` (``name``, ``query``; ``delete`` to drop it):
+    the person's saved searches, back to the search."""
+    from ..people.model import forget_search, save_search
+    person = request.identity
+    if getattr(person, "saved_searches", None) is None:
+        raise BadRequest("person_required", "Chỉ người dùng đăng nhập mới lưu được tìm kiếm.")
+    query = request.POST.get("query", "").lstrip("?")
+    if request.POST.get("delete"):
+        forget_search(person, request.POST.get("name", ""))
+    else:
+        save_search(person, request.POST.get("name"), query)
+    return HTTPSeeOther(location="%s/search?%s" % (request.application_url, query))
+
+
+def saved_of(request):
+    """The signed-in person's saved searches (a token saves none)."""
+    saved = getattr(request.identity, "saved_searches", None)
+    return sorted(saved.items()) if saved is not None else None
 
 
 LEGAL_STATUS_NAMES = {"equivalent_to_paper": "Như văn bản giấy", "reference_only": "Tham khảo"}
@@ -91,7 +149,7 @@ def parse_params(params):
     filters = {k: v for k, v in filters.items() if v}
     for name in ("from", "to"):
         if name in filters:
-            _check_date(name, filters[name])
+            filters[name] = _clean_date(name, filters[name])
     recalled = recalled_choice(params)
     if recalled is None:
         filters.pop("recalled", None)
@@ -115,11 +173,12 @@ def _int(params, name, default, lo, hi):
     return value
 
 
-def _check_date(name, text):
+def _clean_date(name, text):
+    """dd/mm/yyyy (what people type) or YYYY-MM-DD, kept as YYYY-MM-DD."""
     try:
-        date.fromisoformat(text)
+        return timeutil.parse_shown_date(text).isoformat()
     except ValueError:
-        _bad(name, "ngày dạng YYYY-MM-DD")
+        _bad(name, "ngày dạng dd/mm/yyyy (hoặc YYYY-MM-DD)")
 
 
 def _bad(name, expected):

@@ -1,4 +1,8 @@
-"""The root of the tree: agencies by code, plus the token registry."""
+"""The root of the tree: agencies by code, plus the token registry, the
+persons who sign in (``people``: login → ``archive_repo.people.Person``)
+and the secret that signs their session cookies."""
+import secrets
+
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 from persistent import Persistent
@@ -15,7 +19,7 @@ class ArchiveRoot(Persistent):
     __acl__ = [
         # read_document: a document's bytes (PDF, edXML); view: its particulars
         (Allow, "role:archivist", ("view", "read_document", "search", "browse", "dav",
-                                   "report")),
+                                   "report", "audit")),
         (Allow, "role:clerk", ("search",)),
         (Allow, "role:connector", ("view", "read_document", "browse", "dav")),
         (Allow, "role:admin", ALL_PERMISSIONS),
@@ -25,6 +29,8 @@ class ArchiveRoot(Persistent):
         self.agencies = Agencies()
         self.agencies.__parent__ = self
         self.tokens = OOBTree()
+        self.people = OOBTree()
+        self.session_secret = new_session_secret()
         self.evolved = PersistentMapping()      # evolve step name → when
 
     def __getitem__(self, name):
@@ -32,6 +38,10 @@ class ArchiveRoot(Persistent):
 
     def get(self, name, default=None):
         return self.agencies.get(name, default)
+
+
+def new_session_secret():
+    return secrets.token_hex(32)
 
 
 def get_root(conn):

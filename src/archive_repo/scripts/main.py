@@ -14,6 +14,7 @@ COMMANDS = {
     "init": ("archive_repo.scripts.init", "tạo kho rỗng và nạp danh mục cơ quan"),
     "agency": ("archive_repo.scripts.agency", "quản lý danh mục cơ quan"),
     "token": ("archive_repo.scripts.token", "cấp token truy cập"),
+    "user": ("archive_repo.scripts.user", "quản lý người dùng đăng nhập bằng trình duyệt"),
     "revalidate": ("archive_repo.scripts.revalidate", "kiểm tra lại văn bản đã lưu"),
     "import": ("archive_repo.scripts.import_edxml", "nhập thông điệp edXML"),
     "reindex": ("archive_repo.scripts.reindex", "lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu"),

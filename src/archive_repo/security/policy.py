@@ -5,14 +5,22 @@ clients speak nothing else — HTTP Basic with the token as the password (the
 user name is ignored).  Principals: ``role:<role>``, ``agency:<code>``,
 ``<role>:<code>`` (so ``clerk:<code>`` means "a clerk of that agency") and
 ``token:<id>``.  Permissions are granted by ``__acl__`` on the resources.
+
+A browser that signed in at ``/login`` carries a session cookie instead
+(``archive_repo.people``): its identity is the Person, whose principals are
+shaped like a token's (``user:<login>``, ``role:<r>``, ``<r>:<code>``).
+Credentials in the request win over a session.
 """
 import base64
 import binascii
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 
+from ..people import has_session
 from ..resources import root_factory
 from .tokens import lookup
+
+SESSION_LOGIN = "login"
 
 
 def credentials(request):
@@ -37,9 +45,13 @@ class TokenSecurityPolicy:
 
     def identity(self, request):
         token = credentials(request)
-        if token is None:
+        if token is not None:
+            return lookup(root_factory(request), token)
+        if not has_session(request):
             return None
-        return lookup(root_factory(request), token)
+        login = request.session.get(SESSION_LOGIN)
+        person = root_factory(request).people.get(login) if login else None
+        return person if person is not None and person.active else None
 
     def authenticated_userid(self, request):
         info = request.identity
@@ -58,9 +70,15 @@ class TokenSecurityPolicy:
                                    permission)
 
     def remember(self, request, userid, **kw):
+        """Sign ``userid`` (a login) in: a fresh session (a session fixed
+        before sign-in is not reused), which the response's cookie carries."""
+        request.session.invalidate()
+        request.session[SESSION_LOGIN] = userid
         return []
 
     def forget(self, request, **kw):
+        if has_session(request):
+            request.session.invalidate()
         return []
 
 

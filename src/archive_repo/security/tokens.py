@@ -16,8 +16,10 @@ ROLES = ("clerk", "archivist", "connector", "admin")
 
 
 class TokenInfo(Persistent):
-    def __init__(self, token_id, role, agency, created_at, note=""):
+    def __init__(self, token_id, role, agency, created_at, note="", owner=None, system=None):
         self.token_id = token_id
+        self.owner = owner              # the login of the person it belongs to
+        self.system = system            # or the name of the system that holds it
         self.role = role
         self.agency = agency
         self.created_at = created_at
@@ -27,6 +29,15 @@ class TokenInfo(Persistent):
     @property
     def active(self):
         return self.revoked_at is None
+
+    @property
+    def held_by(self):
+        """Whose it is, as ``token list`` shows it."""
+        if self.owner:
+            return "người dùng %s" % self.owner
+        if self.system:
+            return "hệ thống %s" % self.system
+        return "-"
 
     def principals(self):
         """What this token may act as (see security.policy)."""
@@ -41,9 +52,15 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(root, role, agency=None, note=""):
+def issue_token(root, role=None, agency=None, note="", user=None, system=None):
     """Create a token; return ``(token, info)``.  The clear token exists only
-    in the return value."""
+    in the return value.  A person's token (``user``) acts as that person —
+    with their role and agency, and only while they are not disabled."""
+    if user is not None:
+        person = root.people.get(user)
+        if person is None:
+            raise ArchiveError("unknown_user", "Không có người dùng %s." % user, status=404)
+        role, agency = person.role, person.agency
     if role not in ROLES:
         raise ArchiveError("unknown_role", "Vai trò không hợp lệ: %s (chỉ nhận %s)."
                            % (role, ", ".join(ROLES)))
@@ -54,17 +71,24 @@ def issue_token(root, role, agency=None, note=""):
         raise ArchiveError("unknown_agency",
                            "Cơ quan %s không có trong danh mục." % agency, status=404)
     token = secrets.token_urlsafe(32)
-    info = TokenInfo(secrets.token_hex(8), role, agency, timeutil.now(), note)
+    info = TokenInfo(secrets.token_hex(8), role, agency, timeutil.now(), note,
+                     owner=user, system=system)
     root.tokens[hash_token(token)] = info
     return token, info
 
 
 def lookup(root, token):
-    """The active TokenInfo for ``token``, or None."""
+    """Who acts with ``token``: the active TokenInfo, or for a person's token
+    the Person (None once either is revoked or disabled)."""
     if not token:
         return None
     info = root.tokens.get(hash_token(token))
-    return info if info is not None and info.active else None
+    if info is None or not info.active:
+        return None
+    if info.owner:
+        person = root.people.get(info.owner)
+        return person if person is not None and person.active else None
+    return info
 
 
 def find_by_id(root, token_id):

@@ -4,15 +4,18 @@ refusal is audited — after the request's transaction has been aborted, in
 the audit database only."""
 import logging
 
-from pyramid.exceptions import URLDecodeError
-from pyramid.httpexceptions import HTTPException
+from urllib.parse import urlencode
+
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken, URLDecodeError
+from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from transaction.interfaces import TransientError
 from webob.exc import WSGIHTTPException as WebobHTTPException
 
 from ..errors import ArchiveError
+from ..http import prefers_html
+from ..http.errors import AUTHENTICATE, audit_refusal, error_response, refusal_reason
 from ..retrying import Busy
-from ..http.errors import AUTHENTICATE, error_response, refusal_reason
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +32,37 @@ def not_found(request):
                           "Không tìm thấy tài nguyên: %s" % request.path)
 
 
+# WebDAV clients get the 401 and its challenges whatever they accept
+MACHINE_PATHS = ("/dav",)
+
+
 @forbidden_view_config()
 def forbidden(request):
     if request.identity is None:
-        return error_response(request, 401, *HTTP_CODES[401],
-                              headers={"WWW-Authenticate": AUTHENTICATE})
+        if request.method == "GET" and prefers_html(request) and \
+                not request.path.startswith(MACHINE_PATHS):
+            return to_sign_in(request)
+        return error_response(request, 401, *HTTP_CODES[401], headers=AUTHENTICATE)
     reason = refusal_reason(request)
     if reason is not None:
         return error_response(request, 403, reason.code, reason.message, reason.details)
     return error_response(request, 403, *HTTP_CODES[403])
+
+
+def to_sign_in(request):
+    """A person's browser is sent to the sign-in page (then back here)."""
+    audit_refusal(request, 401, "unauthenticated")
+    target = request.path_qs
+    return HTTPSeeOther(location="%s/login?%s" % (request.application_url,
+                                                   urlencode({"came_from": target})))
+
+
+@exception_view_config(BadCSRFToken)
+@exception_view_config(BadCSRFOrigin)
+def csrf_refused(exc, request):
+    return error_response(request, 400, "csrf_failed",
+                          "Biểu mẫu đã hết hạn hoặc không gửi từ trang của hệ thống (thiếu "
+                          "mã chống giả mạo CSRF). Hãy tải lại trang rồi gửi lại.")
 
 
 # The statuses of RFC 9110 and its companions (WebDAV's 423/424/507, 429,
@@ -46,9 +71,10 @@ def forbidden(request):
 HTTP_CODES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
     401: ("unauthenticated",
-          "Cần đăng nhập: gửi token trong tiêu đề Authorization (Bearer)."),
+          "Cần đăng nhập: đăng nhập tại /login, hoặc gửi token trong tiêu đề "
+          "Authorization (Bearer, hoặc Basic với token làm mật khẩu)."),
     402: ("payment_required", "Hệ thống không dùng mã trạng thái này (402)."),
-    403: ("forbidden", "Token này không có quyền thực hiện thao tác này."),
+    403: ("forbidden", "Tài khoản (hoặc token) này không có quyền thực hiện thao tác này."),
     404: ("not_found", "Không tìm thấy tài nguyên."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ ở địa chỉ này."),
     406: ("not_acceptable", "Không có định dạng trả lời phù hợp với tiêu đề Accept."),

@@ -4,6 +4,7 @@ from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, view_config
 
 from .. import audit, conditional, timeutil
+from ..audit import labels
 from ..resources import Record
 from ..http import wants_json
 from ..http.errors import error_response
@@ -12,12 +13,35 @@ from ..http.serialize import record_json
 
 @view_config(context=Record, request_method="GET", permission="view")
 def record_view(request):
-    data = record_json(request, request.context)
+    record = request.context
+    data = record_json(request, record)
     if wants_json(request):
         return render_to_response("json", data, request=request)
     return render_to_response("archive_repo:templates/record.jinja2",
-                              {"r": data, "show_date": timeutil.show_date},
+                              dict(page_facts(request, record, data), r=data),
                               request=request)
+
+
+def _name_of(request):
+    agencies = request.root.agencies
+
+    def name(code):
+        found = agencies.get(code) if code else None
+        return (found.name or code) if found is not None else (code or "")
+    return name
+
+
+def page_facts(request, record, data):
+    """What the page needs beyond the JSON: names and the Vietnamese history
+    (the workflow's forms are added by ``workflow.page``)."""
+    name = _name_of(request)
+    return {
+        "show_date": timeutil.show_date, "agency_name": name,
+        "history": [labels.shown(h, name) for h in data.get("history", [])],
+        # no link leads to a 403 (a receiver that destroyed its copy)
+        "can_read": request.has_permission("read_document", record),
+        "deposited": request.params.get("deposited") == "1",
+    }
 
 
 class FileSpan:

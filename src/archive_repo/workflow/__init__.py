@@ -19,6 +19,14 @@ from .versions import Versions
 
 
 def includeme(config):
+    from pyramid.events import BeforeRender
+    from .page import record_actions
+    config.add_subscriber(record_actions, BeforeRender)
+    config.add_nav("Văn bản đến", "/{agency}/inbox", roles=("clerk",), order=10)
+    config.add_nav("Văn bản đi", "/{agency}/outbox", roles=("clerk",), order=20)
+    config.add_nav("Bị từ chối", "/{agency}/refused", roles=("clerk",), order=22)
+    config.add_nav("Quá hạn", "/{agency}/overdue", roles=("clerk",), order=24)
+    config.add_nav("Sổ văn bản đến", "/{agency}/incoming", roles=("clerk",), order=26)
     config.add_record_part("versions", Versions)
     config.add_record_part("deliveries", Deliveries)
     config.add_refusal_reason(copy_destroyed)

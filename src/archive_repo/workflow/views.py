@@ -14,7 +14,7 @@ from .. import timeutil
 from ..rules import rule_policy
 from ..errors import BadRequest
 from ..resources import Agency, Record
-from ..http import url_of, wants_json
+from ..http import after_form, url_of, wants_json
 from ..http.body import check_size, params_of, read_upload
 from ..http.paging import page_of, page_params
 from ..http.serialize import delivery_json, record_json, version_json
@@ -56,7 +56,7 @@ def inbox_view(request):
         "agency": agency.code, "name": agency.name, "state": sorted(states),
         "total": len(found), "page": page, "size": size,
         "results": [delivery_json(request, d) for d in shown],
-        "state_labels": dl.STATE_LABELS})
+        "state_labels": dl.STATE_LABELS, "refusal_reasons": dl.REFUSAL_REASONS})
 
 
 def _outbox_page(request, title, found, extra=None):
@@ -178,7 +178,8 @@ def accept_view(request):
     entry = actions.accept(request.root.agencies, delivery, request.identity,
                            timeutil.now(), params.get("handler"),
                            registry=request.registry, request=request)
-    return dict(delivery_json(request, delivery), entry=entry_json(request, entry))
+    return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
+                      dict(delivery_json(request, delivery), entry=entry_json(request, entry)))
 
 
 @view_config(context=dl.Delivery, name="refuse", request_method="POST",
@@ -189,7 +190,8 @@ def refuse_view(request):
     actions.refuse(delivery, request.identity, timeutil.now(),
                    params.get("reason_code"), params.get("reason"),
                    registry=request.registry, request=request)
-    return delivery_json(request, delivery)
+    return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
+                      delivery_json(request, delivery))
 
 
 @view_config(context=dl.Delivery, name="acknowledge-recall", request_method="POST",
@@ -199,7 +201,8 @@ def acknowledge_view(request):
     rc.acknowledge(delivery, request.root.agencies[delivery.receiver],
                    request.identity, timeutil.now(), registry=request.registry,
                    request=request)
-    return delivery_json(request, delivery)
+    return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
+                      delivery_json(request, delivery))
 
 
 @view_config(context=Record, name="recall", request_method="POST", permission="view",
@@ -208,7 +211,7 @@ def recall_view(request):
     record = request.context
     notice, asked = rc.recall(record, request.identity, params_of(request).get("reason"),
                               timeutil.now(), registry=request.registry, request=request)
-    return notice.as_json()
+    return after_form(request, url_of(request, record.path), notice.as_json())
 
 
 # -- versions ---------------------------------------------------------------
@@ -222,7 +225,7 @@ def versions_view(request):
 
 
 @view_config(context=Versions, request_method="POST", permission="view",
-             renderer="json")
+             renderer="json", require_csrf=False)    # checked by read_upload
 def new_version_view(request):
     record = request.context.record
     vs.check_allowed(record, request.identity)
@@ -236,8 +239,9 @@ def new_version_view(request):
     request.response.status_int = 200 if duplicate else 201
     request.response.headers["Location"] = url_of(
         request, "%s/versions/%d" % (record.path, version.number))
-    return dict(record_json(request, record), duplicate=duplicate,
-                version=version_json(request, record, version))
+    return after_form(request, url_of(request, record.path),
+                      dict(record_json(request, record), duplicate=duplicate,
+                           version=version_json(request, record, version)))
 
 
 @view_config(context=VersionContext, request_method="GET", permission="view",
