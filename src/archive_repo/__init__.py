@@ -22,6 +22,7 @@ CONCERNS = [
     "archive_repo.workflow",
     "archive_repo.dav",
     "archive_repo.indexing",
+    "archive_repo.preservation",
 ]
 
 DEFAULTS = {

@@ -20,6 +20,8 @@ COMMANDS = {
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
+    "fixity": ("archive_repo.scripts.fixity",
+               "kiểm tra toàn vẹn (SHA-256, kích thước) mọi tệp đã lưu"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}

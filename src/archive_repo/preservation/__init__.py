@@ -1,0 +1,36 @@
+"""Keeping records for the long term (Circular 02/2019 and 05/2025/TT-BNV,
+regulation Art. 12.4–12.5): fixity, PREMIS events, format identification,
+backup and restore, archival packages, maintenance and upgrades.
+
+    events.py       PREMIS 3 events, append-only in the audit database:
+                    ``record_event(registry, record, type, outcome, agent, …)``
+    subscribers.py  the events of the domain operations (deposit, versions,
+                    revalidation)
+    premis.py       PREMIS 3 XML of records and their events
+    formats.py      format identification with pikepdf (reported, never converted)
+    fixity.py       re-reading every stored version; runs, budget, resume
+    views.py        ``…/{n}/premis.xml``
+"""
+from ..db import jar_of
+from ..resources.record import IRecord, IVersion, IVersionFacts
+from .fixity import last_check
+
+
+class PremisPart:
+    """``/{agency}/{year}/{number}/premis.xml`` (not persistent)."""
+
+    __name__ = "premis.xml"
+
+    def __init__(self, record):
+        self.__parent__ = self.record = record
+
+
+def fixity_facts(record, version):
+    return {"last_check": last_check(jar_of(record), record.path, version.number)}
+
+
+def includeme(config):
+    config.add_record_part("premis.xml", PremisPart)
+    config.registry.registerAdapter(fixity_facts, (IRecord, IVersion), IVersionFacts,
+                                    "fixity")
+    config.include(".subscribers")
