@@ -22,6 +22,10 @@ COMMANDS = {
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
     "fixity": ("archive_repo.scripts.fixity",
                "kiểm tra toàn vẹn (SHA-256, kích thước) mọi tệp đã lưu"),
+    "backup": ("archive_repo.scripts.backup", "sao lưu cơ sở dữ liệu và tệp văn bản"),
+    "restore": ("archive_repo.scripts.restore", "khôi phục một bản sao lưu vào thư mục mới"),
+    "pack": ("archive_repo.scripts.pack",
+             "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}
