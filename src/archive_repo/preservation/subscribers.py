@@ -4,13 +4,31 @@ ingestion, a message digest calculation, a format identification and a
 digital signature validation of its first version; a new version the same
 for it; a revalidation run a digital signature validation of each version
 it re-checked."""
+from .. import audit
+from ..db import jar_of
 from ..events import RecordAdded, RecordModified
 from . import formats
-from .events import archive_repo, object_id, person, record_event
+from .events import archive_repo, get_events, object_id, person, record_event
 
 
 def on_added(event):
-    ingest(event, event.record.versions[0])
+    carried = event.info.get("carried_events")
+    if carried is not None:
+        transferred(event, carried)
+    else:
+        ingest(event, event.record.versions[0])
+
+
+def transferred(event, carried):
+    """A record brought in from a package keeps the events it had (same
+    identifiers, dates, agents) and gains a ``transfer`` event."""
+    record = event.record
+    log = get_events(jar_of(record).get_connection(audit.AUDIT_DB))
+    for old in carried:
+        log.append(old)
+    record_event(None, record, "transfer", "success", archive_repo(),
+                 {"package": event.info.get("package")},
+                 objects=[object_id(record.path, v) for v in record.versions])
 
 
 def on_modified(event):

@@ -24,6 +24,10 @@ COMMANDS = {
                "kiểm tra toàn vẹn (SHA-256, kích thước) mọi tệp đã lưu"),
     "backup": ("archive_repo.scripts.backup", "sao lưu cơ sở dữ liệu và tệp văn bản"),
     "restore": ("archive_repo.scripts.restore", "khôi phục một bản sao lưu vào thư mục mới"),
+    "export": ("archive_repo.scripts.export",
+               "xuất gói thông tin lưu trữ (AIP, BagIt) của một cơ quan, một năm"),
+    "import-package": ("archive_repo.scripts.import_package",
+                       "nhập gói thông tin lưu trữ (AIP) vào kho"),
     "pack": ("archive_repo.scripts.pack",
              "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
 }
