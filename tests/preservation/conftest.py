@@ -2,7 +2,9 @@
 test module, and its .ini for the console commands."""
 import pytest
 
-from tests.conftest import H38, STTTT, build_env, close_env  # noqa: F401
+from tests.conftest import H38, STTTT, build_env, close_env
+
+__all__ = ["H38", "STTTT", "build_env", "close_env", "write_ini", "stop", "versions_of"]
 from archive_repo.indexing import worker_of
 
 INI = """[app:main]

@@ -10,7 +10,7 @@ import pytest
 from tests.support.cli import cli
 from archive_repo.preservation import fixity
 
-from .conftest import H38, STTTT, build_env, stop, write_ini
+from .conftest import STTTT, build_env, stop, write_ini
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,14 @@ backup and restore, archival packages, maintenance and upgrades.
     premis.py       PREMIS 3 XML of records and their events
     formats.py      format identification with pikepdf (reported, never converted)
     fixity.py       re-reading every stored version; runs, budget, resume
-    views.py        ``…/{n}/premis.xml``
+    backup.py       repozo + hard-linked blob generations, log and minute
+    restore.py      recover into a new folder, then verify
+    packing.py      ``pack`` only after a full backup
+    package.py      AIP export / import (METS, EAD, PREMIS, BagIt); schemas/
+    maintenance.py  announced windows: notice on pages, /health, headers; 503 writes
+    upgrade.py      evolve steps between two integrity checks
+    minutes.py      the backup and restore minutes (PDF)
+    views.py        ``…/{n}/premis.xml``, ``/health``
 """
 from ..db import jar_of
 from ..resources.record import IRecord, IVersion, IVersionFacts
@@ -34,3 +41,6 @@ def includeme(config):
     config.registry.registerAdapter(fixity_facts, (IRecord, IVersion), IVersionFacts,
                                     "fixity")
     config.include(".subscribers")
+    config.add_tween("archive_repo.preservation.maintenance.tween_factory")
+    config.add_request_method("archive_repo.preservation.maintenance.request_notice",
+                              "maintenance_notice", reify=True)

@@ -28,6 +28,9 @@ COMMANDS = {
                "xuất gói thông tin lưu trữ (AIP, BagIt) của một cơ quan, một năm"),
     "import-package": ("archive_repo.scripts.import_package",
                        "nhập gói thông tin lưu trữ (AIP) vào kho"),
+    "maintenance": ("archive_repo.scripts.maintenance", "thông báo và lịch bảo trì hệ thống"),
+    "upgrade": ("archive_repo.scripts.upgrade",
+                "nâng cấp (các bước evolve) giữa hai lần kiểm tra toàn vẹn"),
     "pack": ("archive_repo.scripts.pack",
              "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
 }
@@ -35,7 +38,8 @@ COMMANDS = {
 CONSOLE = {"archive_repo.console": "true"}
 # More for one command: ``evolve`` runs the evolve steps itself, so its app
 # must not run them at start-up.
-OPTIONS = {"evolve": {"archive_repo.evolve": "manual"}}
+OPTIONS = {"evolve": {"archive_repo.evolve": "manual"},
+           "upgrade": {"archive_repo.evolve": "manual"}}
 
 
 def build_parser():
