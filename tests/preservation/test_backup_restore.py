@@ -80,6 +80,14 @@ def test_every_destination_gets_both_storages_blobs_log_and_minute(drill):
         assert [r["id"] for r in logged_runs(env.registry)][-3:] == [
             manifests(base / "d1")[0]["id"], manifests(base / "d2")[0]["id"],
             incremental["id"]]
+        from archive_repo.preservation.events import events_of
+        conn = env.conn()
+        replications = [e for e in events_of(conn, "/%s/2026/1" % H38)
+                        if e["action"] == "replication"]
+        conn.close()
+        # copied once to each destination by the full run, linked after
+        assert sorted(e["detail"]["detail"]["destination"] for e in replications) == [
+            str(base / "d1"), str(base / "d2")]
     finally:
         stop(env)
 

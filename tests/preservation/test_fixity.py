@@ -50,6 +50,11 @@ def test_intact_archive_exits_zero_and_keeps_a_summary(archive):
         record = env.testapp.get(path, headers=dict(env.auth("archivist"),
                                                     Accept="application/json")).json
         assert record["versions"][0]["fixity"]["last_check"]["status"] == "ok"
+        page = env.testapp.get(path, headers=env.auth("archivist")).text
+        assert "kiểm tra toàn vẹn lần cuối" in page and "(nguyên vẹn)" in page
+        assert "Lịch sử bảo quản (PREMIS)" in page and "nhận dạng định dạng" in page
+        assert [e["type"] for e in record["preservation"]["events"]][:2] == [
+            "ingestion", "message digest calculation"]
         dav = env.testapp.get("/dav%s/versions/1/validation.json" % path,
                               headers=env.auth("connector"))
         assert json.loads(dav.body)["fixity"]["last_check"]["status"] == "ok"

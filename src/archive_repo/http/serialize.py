@@ -1,7 +1,7 @@
 """Records as the contract's JSON."""
 from .. import audit, timeutil
 from ..deposit.metadata import FIELDS
-from ..resources.record import version_facts
+from ..resources.record import record_facts, version_facts
 from . import url_of
 
 
@@ -84,6 +84,7 @@ def record_json(request, record, with_history=True):
     })
     if with_history:
         data["history"] = audit.history(request, record.path)
+        data.update(record_facts(request.registry, record))
     return data
 
 

@@ -19,7 +19,8 @@ backup and restore, archival packages, maintenance and upgrades.
     views.py        ``…/{n}/premis.xml``, ``/health``
 """
 from ..db import jar_of
-from ..resources.record import IRecord, IVersion, IVersionFacts
+from ..resources.record import IRecord, IRecordFacts, IVersion, IVersionFacts
+from .events import EVENT_TYPES, events_of
 from .fixity import last_check
 
 
@@ -36,8 +37,19 @@ def fixity_facts(record, version):
     return {"last_check": last_check(jar_of(record), record.path, version.number)}
 
 
+def preservation_facts(record):
+    """The record's PREMIS events, for its JSON and page."""
+    return {"events": [{"at": e["at"], "type": e["action"],
+                        "label": EVENT_TYPES[e["action"]][1], "outcome": e["outcome"],
+                        "agent": e["actor"], "agent_version": e["detail"]["agent_version"],
+                        "objects": e["detail"]["objects"]}
+                       for e in events_of(jar_of(record), record.path)]}
+
+
 def includeme(config):
     config.add_record_part("premis.xml", PremisPart)
+    config.registry.registerAdapter(preservation_facts, (IRecord,), IRecordFacts,
+                                    "preservation")
     config.registry.registerAdapter(fixity_facts, (IRecord, IVersion), IVersionFacts,
                                     "fixity")
     config.include(".subscribers")

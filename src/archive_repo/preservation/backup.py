@@ -29,9 +29,12 @@ from datetime import datetime, timezone
 
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
+from ZODB.POSException import POSKeyError
 
 from .. import audit, db, timeutil
-from .events import archive_repo
+from ..resources import get_root
+from .events import append_standalone, archive_repo, make_event, object_id
+from .fixity import select
 from .storage import STAMP, StorageError, last_transaction, paths_of, repozo
 
 BACKUPS_KEY = "archive_repo.preservation.backups"
@@ -193,6 +196,7 @@ def backup(registry, destinations, full=False, who="system", minute=None):
         manifest = backup_to(registry, destination, full, who)
         write_manifest(destination, manifest, (minute or _no_minute)(manifest))
         manifests.append(manifest)
+    append_standalone(registry, replication_events(registry, manifests))
     with db.transaction(registry, audit.AUDIT_DB) as conn:
         log = get_backup_log(conn)
         for manifest in manifests:
@@ -201,6 +205,32 @@ def backup(registry, destinations, full=False, who="system", minute=None):
         if all(m["full"] for m in manifests):
             log.packed_after = None
     return manifests
+
+
+def replication_events(registry, manifests):
+    """A PREMIS ``replication`` event for every version whose file a run
+    copied (files linked from the previous generation were replicated by
+    an earlier run and already have theirs)."""
+    paths = paths_of(registry)
+    copied = {}
+    for m in manifests:
+        prefix = "blobs/%s/" % m["blobs"]["generation"]
+        for name in m["files"]:
+            if name.startswith(prefix):
+                copied.setdefault(name[len(prefix):], []).append(m)
+    made = []
+    with db.reading(registry) as conn:
+        for _, record, version in select(get_root(conn)):
+            try:
+                rel = os.path.relpath(version.blob.committed(), paths.blobs)
+            except POSKeyError:     # a lost file: fixity reports it, nothing was copied
+                continue
+            for m in copied.get(rel, ()):
+                made.append(make_event(record.path, "replication", "success", archive_repo(),
+                                       {"backup": m["id"], "destination": m["destination"],
+                                        "full": m["full"]},
+                                       objects=[object_id(record.path, version)]))
+    return made
 
 
 def _no_minute(manifest):

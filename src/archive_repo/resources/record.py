@@ -34,6 +34,16 @@ class IVersionFacts(Interface):
     check, say) without the tree or the serialisers importing it."""
 
 
+class IRecordFacts(Interface):
+    """Named adapters of a record: a dict another concern adds to the
+    record's JSON (and page) under the adapter's name."""
+
+
+def record_facts(registry, record):
+    """Name → facts of every IRecordFacts adapter of ``record``."""
+    return {name: facts for name, facts in registry.getAdapters((record,), IRecordFacts)}
+
+
 def version_facts(registry, record, version):
     """Name → facts of every IVersionFacts adapter of ``version``."""
     return {name: facts for name, facts in registry.getAdapters((record, version),
