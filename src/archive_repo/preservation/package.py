@@ -403,5 +403,5 @@ def add_record(registry, root, aip, item, objid, who):
         record.add_version(version)
     year.add(item["number"], record)
     fire(registry, RecordAdded(record, None, action="import_package", actor=None,
-                               detail={"package": objid, "by": who}, what="import_package",
+                               detail={"package": objid, "by": who},
                                carried_events=item["premis_events"], package=objid))
