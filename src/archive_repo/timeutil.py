@@ -34,10 +34,10 @@ def to_stamp(moment):
 
 
 def from_stamp(value):
-    """Back from :func:`to_stamp`, in Vietnam time; an aware datetime (entries
-    stored before stamps) is returned as it is."""
-    if value is None or isinstance(value, datetime):
-        return value
+    """Back from :func:`to_stamp`, in Vietnam time (entries stored as
+    datetimes before stamps are rewritten by an evolve step)."""
+    if value is None:
+        return None
     return (EPOCH + value * _MICROSECOND).astimezone(VN_TZ)
 
 

@@ -250,9 +250,11 @@ def test_a_log_from_before_feed_ids_gets_one_at_startup(tmp_path):
     close_env(again)
 
 
-def test_entries_and_summaries_stored_as_datetimes_still_read(tmp_path):
+def test_entries_and_summaries_stored_as_datetimes_are_evolved_to_stamps(tmp_path):
     """Logs written before instants became stamps (aware datetimes in the
-    tuples) keep answering the feed, since_time and PROPFIND alike."""
+    tuples) are rewritten by the evolve step at start-up, and then answer the
+    feed, since_time and PROPFIND alike."""
+    from archive_repo.resources import get_root
     from archive_repo import timeutil
     from archive_repo.dav.changes import LOG_KEY
     env = build_env(tmp_path)
@@ -269,9 +271,16 @@ def test_entries_and_summaries_stored_as_datetimes_still_read(tmp_path):
         stored = year[1]
         created_at = timeutil.from_stamp(stored[1])
         year[1] = (timeutil.from_stamp(stored[0]), created_at) + stored[2:]
+        del get_root(conn).evolved["2026-12-change-feed-stamps"]
     conn.close()
     close_env(env)
     again = build_env(tmp_path)
+    conn = again.conn()
+    with conn.transaction_manager:
+        log = conn.root()[LOG_KEY]
+        assert isinstance(log.entries[1][0], int)
+        assert all(isinstance(v, int) for v in log.summaries[(H38, 2026)][1][:2])
+    conn.close()
     changes = feed(again)["changes"]
     assert [c["at"] for c in changes][0] == timeutil.isoformat(first_at)
     page = again.testapp.get(FEED, params={"since_time": first_at.isoformat()},

@@ -56,6 +56,28 @@ def catalog_layout(root):
         catalog_all(root, root.catalog)
 
 
+def change_feed_stamps(root):
+    """Change-log entries and listing summaries written before instants
+    became ``timeutil`` stamps (aware datetimes in the tuples) are
+    rewritten as stamps, so readers take one shape."""
+    from datetime import datetime
+    from .. import timeutil
+    from ..dav.changes import get_log
+    from ..dav.summaries import FIELDS, INSTANTS
+    log = get_log(root._p_jar)
+    if log is None:
+        return
+    for seq, (at, path, what, version) in list(log.entries.items()):
+        if isinstance(at, datetime):
+            log.entries[seq] = (timeutil.to_stamp(at), path, what, version)
+    instants = [FIELDS.index(name) for name in INSTANTS]
+    for year in log.summaries.values():
+        for number, stored in list(year.items()):
+            if any(isinstance(stored[i], datetime) for i in instants):
+                year[number] = tuple(timeutil.to_stamp(value) if i in instants else value
+                                     for i, value in enumerate(stored))
+
+
 def register(config):
     add = config.add_evolve_step
     add(version_reports_as_json, "2026-12-version-reports-json")
@@ -63,3 +85,4 @@ def register(config):
     add(change_feed_identity, "2026-12-change-feed-identity")
     add(catalog_layout, "2026-12-catalog-layout-3")
     add(outbox_failed_set, "2026-12-outbox-failed-set")
+    add(change_feed_stamps, "2026-12-change-feed-stamps")
