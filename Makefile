@@ -9,10 +9,11 @@ INI    ?= config/development.ini
 # records in bench/search.py (the issue's target is at 100 000; 5000 is a quick look)
 SEARCH_N ?= 100000
 # Debian packages the test suite drives for real: OCR (Vietnamese model),
-# WebDAV clients, a headless browser, and the fonts the test PDFs use.
+# WebDAV clients, a headless browser, the fonts the test PDFs use, and
+# PostgreSQL (tests/storage starts a throw-away cluster with its initdb/pg_ctl).
 DEBIAN_TEST_PACKAGES := tesseract-ocr tesseract-ocr-vie rclone cadaver chromium \
-	chromium-driver fonts-dejavu-core
-DEBIAN_TOOLS := tesseract rclone cadaver chromium
+	chromium-driver fonts-dejavu-core postgresql
+DEBIAN_TOOLS := tesseract rclone cadaver chromium pg_ctlcluster
 
 .PHONY: serve test install install-test system-deps var init bench clean distclean
 
@@ -25,7 +26,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,postgresql]'
 	touch $@
 
 install: $(VENV)/.installed

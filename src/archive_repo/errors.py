@@ -44,3 +44,17 @@ class Conflict(ArchiveError):
 
 class TooLarge(ArchiveError):
     status = 413
+
+
+class Gone(ArchiveError):
+    """A destroyed record (an executed disposal decision): 410 with its
+    tombstone — identifier, title, retention, decision, SHA-256s."""
+    status = 410
+
+    def __init__(self, record):
+        stone = record.tombstone
+        super().__init__(
+            "destroyed",
+            "Văn bản %s đã bị tiêu hủy theo Quyết định số %s ngày %s."
+            % (record.path, stone.get("decision_number"), stone.get("decision_date_shown")),
+            [dict(stone, path=record.path)])

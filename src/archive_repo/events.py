@@ -65,6 +65,22 @@ class RecordActionNoted(RecordEvent):
     hears of it."""
 
 
+class DossierChanged(RecordEvent):
+    """Records management: ``record`` is a dossier, a file plan, a hold or a
+    disposal batch (anything with a ``path`` in the tree) and ``action``
+    names the step — ``open_dossier``, ``add_to_dossier``, ``close_dossier``,
+    ``update_dossier``, ``deposit_reminder``, ``keep_back_dossier``,
+    ``submit_dossier``/``submit_deposit``, ``accept_dossier``/``accept_deposit``,
+    ``return_dossier``/``return_deposit``, ``make_file_plan``,
+    ``approve_file_plan``, ``place_hold``, ``lift_hold``, ``propose_disposal``,
+    ``make_disposal_batch``, ``attach_council``, ``attach_decision``,
+    ``destroy_dossier``, ``execute_disposal`` — so that the
+    audit trail and a preservation subscriber (PREMIS events) hear every
+    step.  The catalog and the change feed do not: a dossier is not a
+    record.  (Destroying a record is ``RecordModified(action="destroy",
+    what="destroyed")``: everyone hears that.)"""
+
+
 def fire(registry, event):
     """Announce ``event``; every domain operation ends with this."""
     registry.notify(event)

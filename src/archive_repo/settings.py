@@ -127,6 +127,8 @@ SETTINGS = [
             "trong khoảng này)"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("retention_schedule", optional(existing_file), None,
+            "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]
 
 

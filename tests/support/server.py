@@ -13,9 +13,10 @@ def free_port():
 
 
 @contextmanager
-def serving(app, threads=4):
+def serving(app, threads=4, port=None):
+    """``port``: a fixed one (an engineer's own range) instead of a free one."""
     from waitress.server import create_server
-    port = free_port()
+    port = port or free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

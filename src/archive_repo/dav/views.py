@@ -13,6 +13,7 @@ from pyramid_zodbconn import get_connection
 from .. import conditional, timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..resources import ArchiveRoot
+from ..resources.record import check_not_destroyed
 from ..http.errors import error_response
 from ..views.record import send_version
 from . import propfind
@@ -56,9 +57,11 @@ def segments_of(request):
 
 def node_of(request):
     try:
-        return resolve(site_for(get_connection(request), request), segments_of(request))
+        node = resolve(site_for(get_connection(request), request), segments_of(request))
     except KeyError:
         raise HTTPNotFound()
+    check_not_destroyed(getattr(node, "record", None))     # 410 with the tombstone
+    return node
 
 
 def dav_base(request):

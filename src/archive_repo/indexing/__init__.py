@@ -10,7 +10,10 @@ two consistent (issue 5).
     documents.py    what the full-text index holds about a record
     outbox.py       the durable queue of index work, written in the request's
                     transaction
-    worker.py       applies the outbox after commit (thread + start-up repair)
+    follow.py       each node's index follows the change feed with its own
+                    cursor (what other nodes' workers took from the outbox)
+    worker.py       applies the outbox, then follows the feed, after commit
+                    (thread + start-up repair)
     subscribers.py  RecordAdded/RecordModified → catalog + outbox
     search.py       the search function (Whoosh hits checked against the
                     catalog's ``allowed`` index)
@@ -33,6 +36,7 @@ from .. import db
 from ..events import RecordAdded, RecordModified
 from ..settings import get_settings
 from .catalog import RecordCatalog, get_catalog, outdated
+from .follow import change_log
 from .fulltext import FullText
 from .outbox import get_outbox
 from .text import get_text_store
@@ -97,7 +101,8 @@ def startup(registry):
     worker.stop_before_close()
     if not get_settings(registry).index_worker:
         return
-    if worker.pending_paths() <= STARTUP_DRAIN_MAX:
+    if worker.pending_paths() <= STARTUP_DRAIN_MAX and \
+            worker.behind() <= STARTUP_DRAIN_MAX:
         worker.drain()
     else:
         log.warning("index outbox holds more than %d records: indexing them in the "
@@ -121,7 +126,9 @@ def prepare(registry, fulltext):
             catalog_all(root, root.catalog)
         catalog, outbox = get_catalog(root), get_outbox(root)
         get_text_store(root)
-        if fulltext.doc_count() == 0 and len(catalog):
-            batch = outbox.new_batch()      # the full-text folder was lost
+        if fulltext.doc_count() == 0 and len(catalog) and change_log(root) is None:
+            # the full-text folder was lost, and there is no change feed
+            # to follow from its start (follow.py)
+            batch = outbox.new_batch()
             for path in catalog.paths():
                 batch.add(path)

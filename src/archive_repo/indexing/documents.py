@@ -55,4 +55,8 @@ def document_values(record, root):
         "urgency": meta.get("urgency"), "issued_on": meta.get("issued_on"),
         "recalled": "1" if record.recalled else "0",
         "allowed": allowed_principals(record),
+        "digest": fulltext_digest(record)[:DIGEST_CHARS],
     }
+
+
+DIGEST_CHARS = 16       # what the index keeps of the digest (indexing/follow.py)

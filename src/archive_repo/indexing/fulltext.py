@@ -31,7 +31,8 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 from whoosh import index
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Format
 from whoosh.formats import tokens as whoosh_tokens
 
@@ -126,6 +127,8 @@ def make_schema():
         agency=ID(**tag), year=ID(**tag), doctype=ID(**tag), legal_status=ID(**tag),
         urgency=ID(**tag), issued_on=ID(**tag), recalled=ID(stored=True),
         allowed=KEYWORD(stored=True, commas=True),
+        # what the document was made from (follow.py): a column, not indexed
+        digest=COLUMN(VarBytesColumn()),
     )
 
 
@@ -419,6 +422,18 @@ class FullText:
         self.ix.writer(timeout=timeout, limitmb=WRITER_MB).commit(optimize=True)
         self.generation += 1
 
+    def digests(self, paths):
+        """path → the ``digest`` its live document was made from ("" for a
+        document written without one), for the indexed ``paths``."""
+        snap = self.snapshot()
+        codes, values = snap.column("digest")
+        found = {}
+        for path in paths:
+            for docnum in snap.searcher.document_numbers(path=path):
+                if snap.live[docnum]:
+                    found[path] = values[codes[docnum]]
+        return found
+
     def segment_sizes(self):
         return [s.doc_count_all() for s in segments(self.ix)]
 
@@ -581,6 +596,7 @@ def document(values):
     for name in FACETS + ("issued_on", "recalled"):
         doc[name] = str(doc.get(name) if doc.get(name) is not None else "-")
     doc["allowed"] = ",".join(doc.get("allowed") or ())
+    doc["digest"] = (doc.get("digest") or "").encode("ascii")
     return doc
 
 

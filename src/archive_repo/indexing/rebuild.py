@@ -5,10 +5,21 @@ from .catalog import get_catalog
 from .outbox import get_outbox
 
 
+def resolve(root, path):
+    """The record at ``path`` or None (no longer there, or destroyed)."""
+    try:
+        _, agency, year, number = path.split("/")
+        record = root.agencies[agency][year][number]
+    except (KeyError, ValueError):
+        return None
+    return None if record.destroyed else record
+
+
 def iter_records(root):
     for agency in root.agencies.values():
         for year in agency.values():
-            yield from year.values()
+            # a destroyed record's tombstone is never indexed
+            yield from (record for record in year.values() if not record.destroyed)
 
 
 def count_records(root):
@@ -22,15 +33,18 @@ def catalog_all(root, catalog, progress=None):
             progress(record)
 
 
-def differences(root, fulltext):
+def differences(root, fulltext, following=()):
     """``{"missing_catalog", "extra_catalog", "missing_fulltext",
     "extra_fulltext", "failed", "pending"}`` — lists of paths (``failed``: the
-    index worker could not index them; see Outbox.failed)."""
+    index worker could not index them; see Outbox.failed).  ``following``:
+    paths named by change-feed entries this node has not followed yet
+    (follow.lag), pending like the outbox's."""
     tree = {r.path for r in iter_records(root)}
     catalog = set(get_catalog(root).paths())
     indexed = fulltext.paths()
     outbox = get_outbox(root)
-    pending, failed = outbox.paths(), set(outbox.failed) & tree
+    pending = outbox.paths() | set(following)
+    failed = set(outbox.failed) & tree
     return {
         "missing_catalog": sorted(tree - catalog),
         "extra_catalog": sorted(catalog - tree),

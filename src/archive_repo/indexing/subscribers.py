@@ -18,9 +18,14 @@ from .outbox import get_outbox, queue
 def on_record_changed(event):
     record = event.record
     root = find_root(record)
-    get_catalog(root).index(record)
-    if not get_outbox(root).changed(record.path, fulltext_digest(record)):
-        return
+    if record.destroyed:
+        # a tombstone is not searchable: out of the catalog, and queued so
+        # that the worker (which finds it gone) drops its full text
+        get_catalog(root).unindex(record.path)
+    else:
+        get_catalog(root).index(record)
+        if not get_outbox(root).changed(record.path, fulltext_digest(record)):
+            return
     worker = getattr(_registry(event), "index_worker", None)
     queue(root, record.path, _transaction(root, event),
           worker.kick if worker is not None else None)

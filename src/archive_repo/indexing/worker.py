@@ -15,22 +15,16 @@ from .. import timeutil
 from ..db import opened
 from .documents import document_values
 from .fulltext import document
+from .follow import behind, follow
 from .outbox import get_outbox
+from .rebuild import resolve
 
 log = logging.getLogger(__name__)
 
 POLL = 2.0
 BATCHES = 50        # outbox batches (transactions) taken at a time
 CHUNK = 200         # records per Whoosh commit
-
-
-def resolve(root, path):
-    """The record at ``path`` or None (no longer there)."""
-    try:
-        _, agency, year, number = path.split("/")
-        return root.agencies[agency][year][number]
-    except (KeyError, ValueError):
-        return None
+FOLLOW_ENTRIES = 2000   # change-feed entries read per round
 
 
 class IndexWorker:
@@ -120,6 +114,15 @@ class IndexWorker:
         """Batches not yet applied."""
         return self._peek(len)
 
+    def behind(self):
+        """Change-feed entries this node has not followed yet."""
+        return self._peek_root(lambda root: behind(root, self.fulltext))
+
+    def _peek_root(self, read):
+        with opened(self.db) as conn:
+            conn.transaction_manager.begin()
+            return read(self.get_root(conn))
+
     def pending_paths(self):
         """Records waiting in the outbox."""
         return self._peek(lambda outbox: len(outbox.paths()))
@@ -131,10 +134,32 @@ class IndexWorker:
         while True:
             n = self.apply_oldest(batches)
             if n is None:
-                return applied
+                break
             applied += n
             if progress is not None:
                 progress(n)
+        while self.follow_feed():
+            pass
+        return applied
+
+    def follow_feed(self):
+        """One round of following the change feed from this node's cursor
+        (follow.py: what other nodes' workers took from the outbox); True
+        while more entries wait."""
+        with opened(self.db) as conn:
+            tm = conn.transaction_manager
+            tm.begin()
+            read, _ = follow(self.get_root(conn), self.fulltext, self.write_chunked,
+                             FOLLOW_ENTRIES)
+            try:
+                tm.commit()         # the failed set, as write() left it
+            except ConflictError:
+                tm.abort()
+            return read >= FOLLOW_ENTRIES
+
+    def write_chunked(self, root, paths):
+        for start in range(0, len(paths), CHUNK):
+            self.write(root, paths[start:start + CHUNK])
 
     def apply_oldest(self, count):
         """Apply up to ``count`` batches; None when there were none."""
@@ -146,8 +171,7 @@ class IndexWorker:
             if not entries:
                 return None
             paths = sorted({p for _, batch in entries for p in batch})
-            for start in range(0, len(paths), CHUNK):
-                self.write(root, paths[start:start + CHUNK])
+            self.write_chunked(root, paths)
             self._acknowledge(tm, root, [key for key, _ in entries])
             return len(paths)
 

@@ -99,7 +99,8 @@ def check_version(version):
 
 def select(root, agency=None, year=None, after=None):
     """(path, version) in agency / year / number / version order, after the
-    key ``after`` (a resumed run's cursor)."""
+    key ``after`` (a resumed run's cursor).  Destroyed records (disposal:
+    a tombstone, the bytes gone on purpose) have nothing left to check."""
     codes = [agency] if agency else list(root.agencies.keys())
     for code in codes:
         container = root.agencies.get(code)
@@ -109,6 +110,8 @@ def select(root, agency=None, year=None, after=None):
             if y not in container.data:
                 continue
             for record in container.data[y].values():
+                if record.destroyed:
+                    continue
                 for version in record.versions:
                     key = (code, y, record.number, version.number)
                     if after is None or key > tuple(after):

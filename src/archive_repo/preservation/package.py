@@ -65,7 +65,7 @@ def select_records(root, agency, year, dossier=None):
     if container is None or year not in container.data:
         raise PackageError("nothing_to_export", "Không có văn bản nào của cơ quan %s năm %s."
                            % (agency, year))
-    records = list(container.data[year].values())
+    records = [r for r in container.data[year].values() if not r.destroyed]
     if dossier is not None:
         records = [r for r in records if dossier in (r.metadata.get("dossiers") or ())]
     return container, records

@@ -19,6 +19,7 @@ from datetime import datetime
 from .. import audit, db, timeutil
 from ..dav.changes import new_feed_id
 from ..indexing import apply_pending, fulltext_of
+from ..indexing.follow import Cursor
 from ..indexing.rebuild import differences
 from ..resources import get_root
 from . import fixity, minutes
@@ -96,7 +97,13 @@ def recover(source, run, target):
         repozo("-R", "-r", os.path.join(source, part), "-o", os.path.join(target, name),
                "-D", run["id"])
     shutil.copytree(check_generation(source, run), os.path.join(target, "blobs"))
-    os.makedirs(os.path.join(target, "index"), exist_ok=True)
+    index = os.path.join(target, "index")
+    os.makedirs(index, exist_ok=True)
+    # The restored outbox may index a few records before the feed is
+    # followed; a cursor of another feed makes the follower start from the
+    # feed's first entry all the same (indexing/follow.py), so the new full
+    # text covers every record.
+    Cursor(index).write("restored", 0)
 
 
 def restored_settings(settings, target):

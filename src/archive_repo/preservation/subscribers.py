@@ -3,7 +3,7 @@ fire (in their transaction): a deposit or an imported record is an
 ingestion, a message digest calculation, a format identification and a
 digital signature validation of its first version; a new version the same
 for it; a revalidation run a digital signature validation of each version
-it re-checked."""
+it re-checked; a disposal a deletion of each version."""
 from .. import audit
 from ..db import jar_of
 from ..events import RecordAdded, RecordModified
@@ -48,7 +48,16 @@ def on_revalidation(event):
             signature_validation(event, version, version.reports[-1], "revalidation")
 
 
-MODIFIED = {"version": on_new_version, "revalidation": on_revalidation}
+def on_destroyed(event):
+    """Disposal (records.disposal): the tombstone stays, the bytes go."""
+    record = event.record
+    record_event(None, record, "deletion", "success", person(event.actor),
+                 dict(event.detail, action=event.action),
+                 objects=[object_id(record.path, v) for v in record.versions])
+
+
+MODIFIED = {"version": on_new_version, "revalidation": on_revalidation,
+            "destroyed": on_destroyed}
 
 
 def ingest(event, version):

@@ -11,5 +11,7 @@ def root_factory(request):
 
 
 def includeme(config):
+    from .agency import add_agency_part
     from .record import add_record_part
     config.add_directive("add_record_part", add_record_part)
+    config.add_directive("add_agency_part", add_agency_part)

@@ -1,8 +1,27 @@
 """Agencies and their years."""
 from BTrees.OOBTree import OOBTree
 from pyramid.authorization import Allow
+from pyramid.threadlocal import get_current_registry
+from zope.interface import Interface, implementer
 
 from .folder import Folder, IntFolder
+
+
+class IAgency(Interface):
+    """An agency's space (the adapters' ``for``)."""
+
+
+class IAgencyPart(Interface):
+    """A named container under an agency that another concern provides."""
+
+
+def add_agency_part(config, name, factory):
+    """Directive ``config.add_agency_part(name, factory)``: ``factory(agency)``
+    answers ``/{agency}/{name}`` while the agency has no stored container of
+    that name yet (the concern adds it on first write, as a year is)."""
+    config.action(("archive_repo.agency_part", name),
+                  lambda: config.registry.registerAdapter(factory, (IAgency,), IAgencyPart,
+                                                          name))
 
 
 class Year(IntFolder):
@@ -26,6 +45,7 @@ class Year(IntFolder):
         return self.highest() + 1
 
 
+@implementer(IAgency)
 class Agency(IntFolder):
     """One agency's space, keyed by year.  The agency's descriptive data
     (name, validity, successor) lives in the directory; this container
@@ -74,6 +94,11 @@ class Agency(IntFolder):
     def __getitem__(self, name):
         if isinstance(name, str) and name in self.named:
             return self.named[name]
+        if isinstance(name, str) and not name.isdigit():
+            # Traversal runs inside a request: its registry is the current one.
+            part = get_current_registry().queryAdapter(self, IAgencyPart, name=name)
+            if part is not None:
+                return part
         key = self._key(name)
         year = self.data.get(key)
         if year is None:

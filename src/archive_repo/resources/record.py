@@ -14,6 +14,7 @@ from ZODB.blob import Blob
 from zope.interface import Interface, implementer
 
 from .. import timeutil
+from ..errors import Gone
 
 
 class IRecord(Interface):
@@ -119,6 +120,10 @@ class Record(Persistent):
 
     __name__ = None
     __parent__ = None
+    # Set by an executed disposal (archive_repo.records.disposal): what was
+    # destroyed and by which decision; the versions then have no bytes and
+    # every endpoint answers 410 Gone (``check_not_destroyed``).
+    tombstone = None
 
     def __init__(self, number, metadata, deposited_by):
         self.number = number
@@ -185,6 +190,10 @@ class Record(Persistent):
     def recalled(self):
         return self.recall is not None
 
+    @property
+    def destroyed(self):
+        return self.tombstone is not None
+
     def __repr__(self):
         return "<Record %s>" % self.path
 
@@ -194,3 +203,9 @@ def new_version(record, sha256, size, filename, by, report, reason="new",
     version = Version(len(record.versions) + 1, sha256, size, filename,
                       at or timeutil.now(), by, report, reason)
     return record.add_version(version)
+
+
+def check_not_destroyed(record):
+    """Gone (410) with the tombstone when ``record`` was destroyed."""
+    if record is not None and record.tombstone is not None:
+        raise Gone(record)

@@ -8,6 +8,7 @@ with ``archive-repo reindex`` as the remedy.
 import sys
 
 from ..indexing import fulltext_of
+from ..indexing.follow import lag
 from ..indexing.catalog import get_catalog, values
 from ..indexing.rebuild import count_records, differences, iter_records
 from .progress import Progress
@@ -31,7 +32,7 @@ def run(args, env):
     root, fulltext, tm = env["root"], fulltext_of(env["registry"]), env["request"].tm
     tm.begin()                  # read-only: aborted below
     try:
-        diff = differences(root, fulltext)
+        diff = differences(root, fulltext, lag(root, fulltext)[1])
         diff["stale_catalog"] = stale_catalog(root)
     finally:
         tm.abort()

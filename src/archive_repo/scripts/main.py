@@ -33,6 +33,9 @@ COMMANDS = {
                 "nâng cấp (các bước evolve) giữa hai lần kiểm tra toàn vẹn"),
     "pack": ("archive_repo.scripts.pack",
              "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
+    "dossiers": ("archive_repo.scripts.dossiers", "hồ sơ: liệt kê, kết thúc, nhắc nộp lưu"),
+    "holds": ("archive_repo.scripts.holds", "phong tỏa văn bản, hồ sơ"),
+    "disposal": ("archive_repo.scripts.disposal", "tiêu hủy tài liệu hết giá trị"),
 }
 # Tells the app factory it runs under a console job (no background worker).
 CONSOLE = {"archive_repo.console": "true"}

@@ -16,6 +16,7 @@ from ..indexing.catalog import get_catalog
 from ..indexing.documents import document_values
 from ..indexing.fulltext import document
 from .. import timeutil
+from ..indexing.follow import feed_head, mark_followed
 from ..indexing.outbox import get_outbox
 from ..indexing.rebuild import count_records, differences, iter_records
 from ..indexing.text import get_text_store
@@ -50,6 +51,7 @@ def run(args, env):
         finally:
             tm.abort()
     covered = [key for key, _ in get_outbox(root).oldest(10 ** 9)]  # rewritten below
+    head = feed_head(root)      # the tree walked below is at least this new
     if args.fresh_text:
         get_text_store(root).by_sha256.clear()
     bar = Progress(count_records(root), "Lập chỉ mục")
@@ -65,6 +67,7 @@ def run(args, env):
     tm.commit()
     tm.begin()
     removed = remove_extras(root, fulltext, tm)
+    mark_followed(root, fulltext, head)     # this node follows the feed from there
     if args.compact:
         print("Gộp chỉ mục toàn văn thành một phân đoạn…", file=sys.stderr, flush=True)
         fulltext.compact()

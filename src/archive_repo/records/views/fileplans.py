@@ -1,0 +1,66 @@
+"""File plans: make, approve, open dossiers from them, PDF and XLSX."""
+from pyramid.view import view_config
+
+from ... import timeutil
+from ...http import respond
+from ...http.body import params_of
+from .. import documents
+from .. import fileplan as fp
+from ..serialize import dossier_json, plan_json
+from . import TEMPLATES, XLSX, agency_name, created, download
+
+
+@view_config(context=fp.FilePlans, request_method="GET", permission="view")
+def plans_view(request):
+    plans = request.context
+    return respond(request, TEMPLATES + "fileplans.jinja2", {
+        "agency": plans.agency_code,
+        "results": [plan_json(request, p) for p in plans.values()]})
+
+
+@view_config(context=fp.FilePlans, request_method="POST", permission="manage_dossiers",
+             renderer="json")
+def make_plan_view(request):
+    plan = fp.make_plan(request.context.__parent__, params_of(request), request.identity,
+                        timeutil.now(), registry=request.registry, request=request)
+    return created(request, plan, plan_json(request, plan))
+
+
+@view_config(context=fp.FilePlan, request_method="GET", permission="view")
+def plan_view(request):
+    return respond(request, TEMPLATES + "fileplan.jinja2", plan_json(request, request.context))
+
+
+@view_config(context=fp.FilePlan, name="approve", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def approve_view(request):
+    plan = fp.approve(request.context, params_of(request), request.identity, timeutil.now(),
+                      registry=request.registry, request=request)
+    return plan_json(request, plan)
+
+
+@view_config(context=fp.FilePlan, name="dossiers", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def open_from_plan_view(request):
+    dossier = fp.open_from_plan(request.context, params_of(request).get("number"),
+                                request.identity, timeutil.now(),
+                                registry=request.registry, request=request)
+    return created(request, dossier, dossier_json(request, dossier))
+
+
+
+
+
+
+@view_config(context=fp.FilePlan, name="plan.pdf", request_method="GET", permission="view")
+def plan_pdf_view(request):
+    plan = request.context
+    return download(request, documents.plan_pdf(plan, agency_name(plan)), "application/pdf",
+                    "danh-muc-ho-so-%d.pdf" % plan.year)
+
+
+@view_config(context=fp.FilePlan, name="plan.xlsx", request_method="GET", permission="view")
+def plan_xlsx_view(request):
+    plan = request.context
+    return download(request, documents.plan_xlsx(plan, agency_name(plan)), XLSX,
+                    "danh-muc-ho-so-%d.xlsx" % plan.year)
