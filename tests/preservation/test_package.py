@@ -97,3 +97,17 @@ def test_round_trip_into_an_empty_archive(exported, tmp_path):
         stop(copy)
     again = cli(target_ini, "import-package", out, check=False)
     assert again.returncode == 2 and "đã có trong kho" in again.stderr
+
+
+def test_a_dossier_package_holds_its_members_only(env, tmp_path):
+    from tests.records.conftest import open_dossier, path_of, post
+    inside, _ = env.deposit().json, env.deposit().json
+    dossier = open_dossier(env).json
+    post(env, path_of(dossier["url"]) + "/records", {"record": inside["url"]})
+    name = path_of(dossier["url"]).rstrip("/").rsplit("/", 1)[1]
+    out = tmp_path / "dossier.zip"
+    done = package.export(env.registry, H38, 2026, str(out), dossier=name)
+    assert done["records"] == 1
+    with zipfile.ZipFile(out) as z:
+        pdfs = [n for n in z.namelist() if n.endswith(".pdf")]
+    assert len(pdfs) == 1 and "/data/%d/v1.pdf" % inside["number"] in pdfs[0]

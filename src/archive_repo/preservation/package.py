@@ -36,6 +36,7 @@ from lxml import etree
 from .. import audit, db, timeutil
 from ..errors import ArchiveError
 from ..events import RecordAdded, fire
+from ..records.dossiers import dossiers_of
 from ..resources import Agency, Record, Version, get_root
 from . import premis
 from .events import append_standalone, archive_repo, events_of, make_event, object_id
@@ -61,14 +62,21 @@ def sha256_of(path):
 # -- what goes in --------------------------------------------------------------
 
 def select_records(root, agency, year, dossier=None):
+    """The agency's records of ``year``, or the members of its dossier
+    ``dossier`` (its name under ``/{agency}/dossiers/``; members held by
+    reference from other agencies included); never destroyed ones."""
     container = root.agencies.get(agency)
+    if dossier is not None and container is not None:
+        found = next((d for d in dossiers_of(container).data.values()
+                      if d.__name__ == str(dossier)), None)
+        if found is None:
+            raise PackageError("nothing_to_export", "Không có hồ sơ %s của cơ quan %s."
+                               % (dossier, agency))
+        return container, [r for r in found.members if not r.destroyed]
     if container is None or year not in container.data:
         raise PackageError("nothing_to_export", "Không có văn bản nào của cơ quan %s năm %s."
                            % (agency, year))
-    records = [r for r in container.data[year].values() if not r.destroyed]
-    if dossier is not None:
-        records = [r for r in records if dossier in (r.metadata.get("dossiers") or ())]
-    return container, records
+    return container, [r for r in container.data[year].values() if not r.destroyed]
 
 
 def record_json(conn, record, files):
