@@ -9,11 +9,12 @@ INI    ?= config/development.ini
 # records in bench/search.py (the issue's target is at 100 000; 5000 is a quick look)
 SEARCH_N ?= 100000
 # Debian packages the test suite drives for real: OCR (Vietnamese model),
-# WebDAV clients, a headless browser, the fonts the test PDFs use, and
-# PostgreSQL (tests/storage starts a throw-away cluster with its initdb/pg_ctl).
+# WebDAV clients, a headless browser, the fonts the test PDFs use,
+# PostgreSQL (tests/storage starts a throw-away cluster with its initdb/pg_ctl),
+# poppler (tests/reports render the PDF reports with pdftoppm).
 DEBIAN_TEST_PACKAGES := tesseract-ocr tesseract-ocr-vie rclone cadaver chromium \
-	chromium-driver fonts-dejavu-core postgresql
-DEBIAN_TOOLS := tesseract rclone cadaver chromium pg_ctlcluster
+	chromium-driver fonts-dejavu-core postgresql poppler-utils
+DEBIAN_TOOLS := tesseract rclone cadaver chromium pg_ctlcluster pdftoppm
 
 .PHONY: serve test install install-test system-deps var init bench clean distclean
 

@@ -127,6 +127,10 @@ SETTINGS = [
             "trong khoảng này)"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
+    Setting("report_waiting_days", integer(0, 365), 2,
+            "số ngày làm việc từ 0 đến 365 (lượt gửi chờ tiếp nhận quá hạn)"),
+    Setting("report_issuer", str, "Sở Thông tin và Truyền thông tỉnh Lào Cai",
+            "tên cơ quan lập báo cáo (in ở đầu báo cáo)"),
     Setting("retention_schedule", optional(existing_file), None,
             "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]

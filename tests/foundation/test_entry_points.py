@@ -1,6 +1,6 @@
 """Every entry point that changes a record, one table: after each, the
-catalog, the change feed, the full-text index (once the worker has drained)
-and the audit trail agree with ZODB.
+catalog, the change feed, the full-text index (once the worker has drained),
+the audit trail and the reports' facts ledger agree with ZODB.
 
 The domain operations fire their own events (archive_repo.events), so an
 entry point cannot forget one; this test is what would notice if one did:
@@ -148,6 +148,7 @@ def _assert_consistent(env, path, action, what):
     from archive_repo.indexing import fulltext_of, worker_of
     from archive_repo.indexing.catalog import get_catalog, values
     from archive_repo.indexing.rebuild import differences, iter_records
+    from archive_repo.reports import facts
     assert worker_of(env.registry).wait_idle(60), "the index worker did not drain"
     conn = env.conn()
     try:
@@ -156,6 +157,9 @@ def _assert_consistent(env, path, action, what):
         catalog = get_catalog(root)
         for record_path_, record in records.items():     # no catalog entry is stale
             assert catalog.indexed_values(record_path_) == catalog.comparable(values(record))
+        ledger = facts.ledger_in(conn)                    # nor any row of the reports' facts
+        assert {k: row for k, row in ledger.items()} == {
+            (r.agency_code, r.year, r.number): facts.row_of(r) for r in records.values()}
         assert differences(root, fulltext_of(env.registry)) == {
             "missing_catalog": [], "extra_catalog": [], "missing_fulltext": [],
             "extra_fulltext": [], "failed": [], "pending": []}

@@ -33,17 +33,20 @@ def error_response(request, status, code, message, details=(), headers=None):
     for name, value in (headers or {}).items():
         response.headers[name] = value
     if request.method in WRITES or status in ACCESS_REFUSED:
-        audit_refusal(request, status, code)
+        audit_refusal(request, status, code, details)
     return response
 
 
-def audit_refusal(request, status, code):
+def audit_refusal(request, status, code, details=()):
     """Who (the token, or for no token the client address), what (method and
-    path), the outcome — written once the request's transaction is over."""
+    path), the outcome — written once the request's transaction is over.
+    ``checks`` names the rules that refused a deposit (state secret,
+    unreadable, tampered…): the reports count refusals by cause."""
     action = "write" if request.method in WRITES else "read"
+    checks = [d["code"] for d in details if isinstance(d, dict) and "code" in d]
     audit.record_after_abort(request, action, _path(request), "refused", status=status,
                              code=code, method=request.method,
-                             remote_addr=request.remote_addr)
+                             remote_addr=request.remote_addr, checks=checks)
 
 
 def _path(request):

@@ -33,6 +33,8 @@ COMMANDS = {
                 "nâng cấp (các bước evolve) giữa hai lần kiểm tra toàn vẹn"),
     "pack": ("archive_repo.scripts.pack",
              "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
+    "report": ("archive_repo.scripts.report", "lập báo cáo thống kê theo kỳ và phạm vi"),
+    "book": ("archive_repo.scripts.book", "in sổ đăng ký văn bản đi, đến (Nghị định 30)"),
     "dossiers": ("archive_repo.scripts.dossiers", "hồ sơ: liệt kê, kết thúc, nhắc nộp lưu"),
     "holds": ("archive_repo.scripts.holds", "phong tỏa văn bản, hồ sơ"),
     "disposal": ("archive_repo.scripts.disposal", "tiêu hủy tài liệu hết giá trị"),
