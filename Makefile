@@ -61,6 +61,7 @@ bench: install-test
 	$(BIN)/python bench/deposit.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/workflow.py
+	$(BIN)/python bench/concurrency.py
 	$(BIN)/python bench/dav.py
 	$(BIN)/python bench/search.py --n $(SEARCH_N)
 

@@ -17,6 +17,7 @@ from . import timeutil  # noqa: E402
 # The concerns the app is made of, each a package with an ``includeme``.
 # All are included before ``config.scan()`` (no Venusian ordering surprises).
 CONCERNS = [
+    "archive_repo.health",          # first: the others add their checks to it
     "archive_repo.audit",
     "archive_repo.security",
     "archive_repo.workflow",
@@ -54,6 +55,7 @@ def make_config(settings):
     config.include(".settings")
     config.include(".evolution")
     config.include(".retrying")
+    config.include(".limits")
     config.include(".http")
     config.include(".resources")
     for concern in CONCERNS:

@@ -9,6 +9,7 @@ transaction: a refusal never leaves half a record behind.
 
 class ArchiveError(Exception):
     status = 400
+    headers = None          # response headers that go with it (Retry-After…)
 
     def __init__(self, code, message, details=(), status=None):
         super().__init__(message)

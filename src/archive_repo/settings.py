@@ -131,6 +131,20 @@ SETTINGS = [
             "số ngày làm việc từ 0 đến 365 (lượt gửi chờ tiếp nhận quá hạn)"),
     Setting("report_issuer", str, "Sở Thông tin và Truyền thông tỉnh Lào Cai",
             "tên cơ quan lập báo cáo (in ở đầu báo cáo)"),
+    # the text extraction's child process (indexing/sandbox.py)
+    Setting("extract_cpu_seconds", integer(1, 3600), 60, "số giây CPU từ 1 đến 3600"),
+    Setting("extract_memory_mb", integer(64, 65536), 1024, "số nguyên MB từ 64 đến 65536"),
+    Setting("extract_wall_seconds", integer(1, 7200), 120, "số giây từ 1 đến 7200"),
+    Setting("min_free_mb", integer(0, 10 ** 7), 100,
+            "số nguyên MB từ 0 (dưới mức này: từ chối nộp văn bản, 507)"),
+    Setting("registration_attempts", integer(1, 1000), 20,
+            "số nguyên từ 1 đến 1000 (số lần thử lại bước đăng ký khi xung đột)"),
+    # bounds on hostile input (archive_repo.limits)
+    Setting("max_json_depth", integer(2, 64), 8, "số nguyên từ 2 đến 64 (cấp lồng nhau)"),
+    Setting("max_metadata_kb", integer(1, 1024), 64, "số nguyên KB từ 1 đến 1024"),
+    Setting("max_keywords", integer(1, 10000), 50, "số nguyên từ 1 đến 10000"),
+    Setting("max_keyword_length", integer(10, 1000), 100, "số nguyên ký tự từ 10 đến 1000"),
+    Setting("max_segment_length", integer(32, 4096), 255, "số nguyên ký tự từ 32 đến 4096"),
     Setting("retention_schedule", optional(existing_file), None,
             "tệp CSV bổ sung bảng thời hạn bảo quản: code, title, period, basis (phải tồn tại)"),
 ]

@@ -1,5 +1,8 @@
 """Concurrent deposits into one year on a real FileStorage never share a
-number: the BTree key refuses the duplicate and pyramid_retry replays."""
+number: the BTree key refuses a duplicate, and the registration step
+(``retrying.run_step``) runs under a per-agency-year lock, so the threads of
+one server do not even race for it (tests/hostile/test_registration.py
+makes the step conflict on purpose)."""
 from collections import Counter
 
 from tests.conftest import H38
@@ -22,9 +25,8 @@ def test_parallel_deposits_get_distinct_consecutive_numbers(env):
     assert statuses == {201: 32}, statuses
     numbers = sorted(n for _, n in results)
     assert numbers == list(range(1, 33))
-    # the test really raced: some deposits chose a taken number and were replayed
-    from ZODB.POSException import ConflictError
-    assert retries and all(isinstance(e, ConflictError) for e in retries)
+    # no request was replayed whole (rules and all): only the step retries
+    assert retries == []
     conn = env.conn()
     year = env.root(conn).agencies[H38].data[2026]
     assert len(year) == 32 and sorted(year.keys()) == numbers

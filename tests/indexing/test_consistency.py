@@ -199,10 +199,10 @@ def test_a_record_that_cannot_be_indexed_is_kept_as_failed_not_acknowledged(ienv
     first = ienv.deposit(pdf=make_pdf(["Văn bản thứ nhất"])).json
     second = ienv.deposit(pdf=make_pdf(["Văn bản thứ hai"])).json
 
-    def extractor_crashes_on_the_first(version, store):
+    def extractor_crashes_on_the_first(version, store, *bounds):
         if version.sha256 == first["sha256"]:
             raise RuntimeError("pdfminer crashed")
-        return real(version, store)
+        return real(version, store, *bounds)
     monkeypatch.setattr(documents, "version_text", extractor_crashes_on_the_first)
     worker.drain()
     conn = ienv.conn()

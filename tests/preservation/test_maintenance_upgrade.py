@@ -28,8 +28,8 @@ def test_announced_then_active_window(live):
     now = timeutil.now()
     maintenance.announce(live.registry, now + timedelta(hours=2), now + timedelta(hours=4),
                          "Nâng cấp phần mềm")
-    health = live.testapp.get("/health").json
-    assert health["status"] == "ok" and health["maintenance"]["message"] == "Nâng cấp phần mềm"
+    health = live.testapp.get("/health").json["checks"]["maintenance"]
+    assert health["status"] == "ok" and health["notice"]["message"] == "Nâng cấp phần mềm"
     page = live.testapp.get("/%s/2026/1" % H38, headers=live.auth("archivist"))
     assert "Thông báo bảo trì" in page.text and "Nâng cấp phần mềm" in page.text
     assert page.headers["Warning"].startswith("199 archive_repo")
@@ -43,7 +43,7 @@ def test_announced_then_active_window(live):
     assert "Nâng cấp phần mềm" in refused.json["error"]["message"]
     assert live.testapp.get("/%s/2026/1" % H38, headers=dict(
         live.auth("archivist"), Accept="application/json")).json["number"] == 1
-    assert live.testapp.get("/health").json["status"] == "maintenance"
+    assert live.testapp.get("/health").json["checks"]["maintenance"]["status"] == "degraded"
     maintenance.clear(live.registry)
     live.deposit(meta={"number": 3})
     assert "Warning" not in live.testapp.get("/health").headers

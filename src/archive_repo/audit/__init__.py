@@ -250,7 +250,18 @@ def history(request, target):
     return get_log(audit_conn(request)).for_target(target)
 
 
+def check_health(registry):
+    """``/health``: the audit database can be read; entries lost by this
+    process (each one logged at ERROR) make it ``degraded``."""
+    from .. import db
+    with db.reading(registry, AUDIT_DB) as conn:
+        get_log(conn)
+    lost = health_of(registry).lost
+    return {"status": "degraded" if lost else "ok", "lost_entries": lost}
+
+
 def includeme(config):
     from ..events import RecordEvent
     from .subscribers import on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
+    config.add_health_check("audit", check_health)

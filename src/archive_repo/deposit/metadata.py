@@ -5,12 +5,12 @@ Returns a clean, NFC-normalised dict or raises one ``BadRequest`` listing
 every problem, so a clerk fixes the whole form at once.  State secrets are
 *not* decided here: that is a refusal with its own article (rules, Art. 1.2).
 """
-import json
 import unicodedata
 from datetime import date
 
 from ..doctypes import DOCTYPES, SECRET_LEVELS, URGENCIES
 from ..errors import BadRequest
+from ..limits import Limits, load_json
 
 # field: (kind, required, max length)
 FIELDS = {
@@ -26,7 +26,7 @@ FIELDS = {
     "receivers": ("codes", False, None),
     "digitized": ("bool", False, None),
     "page_count": ("int", False, 999),
-    "keywords": ("strlist", False, 100),
+    "keywords": ("strlist", False, None),    # bounds: Limits
     "language": ("str", False, 30),
     "description": ("text", False, 500),
     "issued_amount": ("int", False, 999),
@@ -36,14 +36,14 @@ FIELDS = {
 LONG_TEXT_CONTROLS = {"\n", "\t"}
 
 
-def parse(raw):
+def parse(raw, limits=Limits()):
     """The metadata part of the form, as a dict (BadRequest otherwise)."""
     if raw is None:
         raise BadRequest("missing_metadata", "Thiếu phần metadata (JSON) của văn bản.")
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     try:
-        data = json.loads(raw)
+        data = load_json(raw, limits, code="invalid_metadata")
     except ValueError as exc:
         raise BadRequest("invalid_json", "Metadata không phải JSON hợp lệ.",
                          [{"field": "metadata", "problem": str(exc)}])
@@ -52,15 +52,27 @@ def parse(raw):
     return data
 
 
-def validate(data, known_agency):
+# An empty value of the field's own type means "omitted"; an empty value of
+# another type (``"number": []``) is a wrong type, not an omission.
+EMPTY = {"str": "", "text": "", "doctype": "", "urgency": "", "secrecy": "",
+         "codes": [], "strlist": []}
+
+
+def validate(data, known_agency, limits=Limits()):
     """Check and normalise ``data``; ``known_agency(code)`` tells whether a
     receiver code is in the directory."""
     problems, clean = [], {}
     for name in sorted(set(data) - set(FIELDS)):
-        problems.append(_problem(name, "Trường không được hỗ trợ."))
+        problems.append(_problem(name[:100], "Trường không được hỗ trợ."))
+    if _too_many(data.get("keywords"), limits):
+        problems.append(_problem("keywords", "Nhiều quá %d từ khóa." % limits.keywords))
+        data = dict(data, keywords=None)
     for name, (kind, required, limit) in FIELDS.items():
         value = data.get(name)
-        if value is None or value == "" or value == []:
+        if name == "keywords":
+            limit = limits.keyword_length       # an operator's setting
+        if value is None or (kind in EMPTY and value == EMPTY[kind]
+                             and type(value) is type(EMPTY[kind])):
             if required:
                 problems.append(_problem(name, "Thiếu trường bắt buộc."))
             continue
@@ -74,6 +86,11 @@ def validate(data, known_agency):
         raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ.",
                          problems)
     return clean
+
+
+def _too_many(keywords, limits):
+    # counted before each is checked: 200 000 keywords were checked one by one
+    return isinstance(keywords, list) and len(keywords) > limits.keywords
 
 
 def _problem(field, message):

@@ -14,6 +14,7 @@ Every refusal *raises*, so pyramid_tm aborts the transaction.
 """
 from ..errors import BadRequest, Rejected
 from ..events import RecordAdded, fire
+from ..limits import Limits
 from ..resources import Record, new_version
 from ..rules.engine import not_state_secret
 from . import metadata as md
@@ -43,10 +44,11 @@ def check_year(meta, year):
                          [{"field": "issued_on", "value": meta["issued_on"]}])
 
 
-def prepare(raw_metadata, year, known_agency):
-    raw = md.parse(raw_metadata)
+def prepare(raw_metadata, year, known_agency, limits=Limits()):
+    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``)."""
+    raw = md.parse(raw_metadata, limits)
     refuse_state_secret(raw)
-    meta = md.validate(raw, known_agency)
+    meta = md.validate(raw, known_agency, limits)
     check_year(meta, year)
     return meta
 
@@ -65,7 +67,7 @@ def deposit(year, meta, spooled, report, actor, at, registry, request=None, deli
     record = Record(number, dict(meta, number=number), who)
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
                           who, report, at=at)
-    version.store_file(spooled.path)
+    version.store_file(spooled.take())
     year.add(number, record)
     if deliver:
         send(record, record.deposited_at)

@@ -16,6 +16,7 @@ import itertools
 import os
 import posixpath
 import re
+import shutil
 import unicodedata
 
 import multipart
@@ -29,6 +30,7 @@ FIELD_LIMIT = 1 << 20
 # WebOb's parser (cgi) took before.  RFC 2046's bchars would refuse WebTest's
 # "$" and its 70-character limit clients that worked.
 BOUNDARY = re.compile(r"^[ -~]{0,199}[!-~]$")
+_taken = itertools.count(1)
 
 
 class Spooled:
@@ -45,6 +47,17 @@ class Spooled:
     def __exit__(self, *exc):
         if os.path.exists(self.path):
             os.unlink(self.path)
+
+    def take(self):
+        """A path a blob may consume (by a rename): a new hard link each
+        time, so that a registration retried after a conflict, whose blob
+        went with the aborted transaction, finds the upload again."""
+        path = "%s.%d" % (self.path, next(_taken))
+        try:
+            os.link(self.path, path)
+        except OSError:         # no hard links here: a copy
+            shutil.copyfile(self.path, path)
+        return path
 
 
 def safe_filename(name):
@@ -148,10 +161,14 @@ class _TextPart:
         self.chunks.append(data)
 
     def close(self):
+        # two parts of one name (two ``metadata``): which one the clerk meant
+        # cannot be told, so neither is taken
+        if self.name in self.form.fields:
+            raise _malformed("more than one %r part" % self.name[:100])
         try:
-            self.form.fields.setdefault(self.name, b"".join(self.chunks).decode("utf-8"))
+            self.form.fields[self.name] = b"".join(self.chunks).decode("utf-8")
         except UnicodeDecodeError:
-            raise _malformed("field %r is not UTF-8" % self.name)
+            raise _malformed("field %r is not UTF-8" % self.name[:100])
 
 
 class _FilePart:

@@ -1,17 +1,17 @@
 """Request bodies: small JSON-or-form parameters, and uploads checked from
 their headers before a byte is read, then spooled into the blob storage."""
-import json
-
 from ..deposit.upload import read_form
 from ..errors import ArchiveError, BadRequest, TooLarge
+from ..limits import limits_of, load_json
 from ..settings import get_settings
+from ..storage_space import check_free_space
 
 
 def params_of(request):
     """Parameters of a POST: a JSON object, or form fields."""
     if (request.content_type or "").endswith("json"):
         try:
-            data = json.loads(request.body or b"{}")
+            data = load_json(request.body or b"{}", limits_of(request.registry), what="body")
         except ValueError:
             raise BadRequest("invalid_json", "Nội dung yêu cầu không phải JSON hợp lệ.")
         if not isinstance(data, dict):
@@ -35,7 +35,9 @@ def check_size(request):
 
 
 def read_upload(request, before_file=None):
-    """The body's form (fields and spooled file); 400 without a file."""
+    """The body's form (fields and spooled file); 400 without a file; 507
+    before anything is spooled when a volume is below its floor."""
+    check_free_space(request.registry)
     form = read_form(request, blob_tmpdir(request), before_file=before_file)
     if form.upload is None:
         raise BadRequest("missing_file", "Thiếu tệp PDF (trường file).", [{"field": "file"}])

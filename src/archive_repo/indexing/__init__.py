@@ -39,8 +39,9 @@ from .catalog import RecordCatalog, get_catalog, outdated
 from .follow import change_log
 from .fulltext import FullText
 from .outbox import get_outbox
+from .sandbox import bounds_of
 from .text import get_text_store
-from .worker import IndexWorker
+from .worker import IndexWorker, queue_all
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ def includeme(config):
     config.add_view(search_view, context=ArchiveRoot, name="search",
                     request_method="GET", permission="search")
     config.add_subscriber(on_application_created, ApplicationCreated)
+    from .health import check_health
+    config.add_health_check("index", check_health)
 
 
 # Start-up applies this much queued work before the app serves (what a crash
@@ -96,7 +99,8 @@ def startup(registry):
     self_test()             # whoosh3's internals still read as we read them
     fulltext = fulltext_of(registry)
     prepare(registry, fulltext)
-    worker = IndexWorker(db.database(registry), fulltext, get_root)
+    worker = IndexWorker(db.database(registry), fulltext, get_root,
+                         bounds_of(get_settings(registry)))
     registry.registerUtility(worker, IIndexWorker)
     worker.stop_before_close()
     if not get_settings(registry).index_worker:
@@ -124,11 +128,10 @@ def prepare(registry, fulltext):
             from .rebuild import catalog_all
             root.catalog = RecordCatalog()
             catalog_all(root, root.catalog)
-        catalog, outbox = get_catalog(root), get_outbox(root)
+        catalog = get_catalog(root)
+        get_outbox(root)
         get_text_store(root)
         if fulltext.doc_count() == 0 and len(catalog) and change_log(root) is None:
             # the full-text folder was lost, and there is no change feed
             # to follow from its start (follow.py)
-            batch = outbox.new_batch()
-            for path in catalog.paths():
-                batch.add(path)
+            queue_all(root)

@@ -370,15 +370,43 @@ def _set_aside(directory, why):
     return index.create_in(directory, make_schema())
 
 
+# What a search or a write raises when the folder was taken away or damaged
+# under the running server (measured: EmptyIndexError on every /search once
+# the folder was deleted, until a restart).
+INDEX_LOST = (OSError, index.IndexError, EOFError)
+
+
 class FullText:
-    """An on-disk Whoosh index with per-thread long-lived searchers."""
+    """An on-disk Whoosh index with per-thread long-lived searchers.
+
+    ``reopen`` replaces a lost or unreadable folder by a new, empty index
+    (the worker then queues every record again); ``rebuilding`` is True
+    from then until the worker has applied that queue."""
 
     def __init__(self, directory):
         self.directory = directory
-        os.makedirs(directory, exist_ok=True)
         self.ix = self._open(directory)
         self.generation = 0             # bumped by this process's writes
+        self.epoch = 0                  # bumped when the index is opened anew
+        self.rebuilding = False
         self._local = threading.local()
+
+    def available(self):
+        """Whether the folder still holds an index (a table of contents):
+        an operator, a script or a failed disk may take it away."""
+        try:
+            return any(name.endswith(".toc") for name in os.listdir(self.directory))
+        except OSError:
+            return False
+
+    def reopen(self):
+        """Open the folder again: a new, empty index where it is gone, the
+        damaged one set aside (see ``_open``).  True when the new index is
+        empty (every record must be queued again)."""
+        self.ix = self._open(self.directory)
+        self.epoch += 1
+        self.generation += 1
+        return self.doc_count() == 0
 
     @staticmethod
     def _open(directory):
@@ -386,6 +414,9 @@ class FullText:
         where the one there cannot serve (damaged files, an older schema).
         ZODB is the truth: the start-up sees an empty index beside a full
         catalog and queues every record (``indexing.prepare``)."""
+        if os.path.exists(directory) and not os.path.isdir(directory):
+            return _set_aside(directory, "not a folder")
+        os.makedirs(directory, exist_ok=True)
         try:
             ix = index.open_dir(directory) if index.exists_in(directory) else None
             if ix is not None:
@@ -443,6 +474,8 @@ class FullText:
         local = self._local
         snap = getattr(local, "snapshot", None)
         now = time.monotonic()
+        if snap is not None and local.epoch != self.epoch:
+            snap = None                 # of an index since replaced: its files may be gone
         if snap is not None and local.generation == self.generation and \
                 now - local.checked <= REFRESH_EVERY:
             return snap
@@ -455,7 +488,7 @@ class FullText:
             # merge removed.  Opening readers anew is cheap; the costly
             # arrays are cached by segment id (SEGMENTS).
             snap = local.snapshot = Snapshot(self.ix.searcher())
-        local.generation, local.checked = self.generation, now
+        local.generation, local.checked, local.epoch = self.generation, now, self.epoch
         return snap
 
     def searcher(self):

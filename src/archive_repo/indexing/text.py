@@ -4,7 +4,9 @@ scan with no text layer — OCR with Tesseract's Vietnamese model.
 :func:`extract` returns ``(text, source)`` where ``source`` is ``"pdf"``,
 ``"ocr"`` (the text came from OCR and may contain errors), or ``"none"``
 (no text layer and no OCR available).  Extraction is slow for long or
-scanned documents, so it runs in the index worker, never in a request.
+scanned documents, so it runs in the index worker, never in a request, and
+there inside the bounded child of ``sandbox.py`` (which adds the source
+``"failed"``).
 
 Results are kept in a :class:`TextStore` in ZODB keyed by the file's
 SHA-256: a reindex never extracts (or OCRs) the same bytes twice.
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 MIN_TEXT_CHARS = 20        # fewer than this on a whole document: a scan
 OCR_LANG = "vie"
 OCR_TIMEOUT = 120
+# Out of memory or too deeply nested: not "no text" but a document over the
+# extraction's bounds, which the sandbox reports as text_source "failed"
+BOUNDED = (MemoryError, RecursionError)
 
 
 def extract(path):
@@ -45,6 +50,8 @@ def pdf_text(path):
     from pdfminer.layout import LAParams
     try:
         return extract_text(path, laparams=LAParams(line_margin=0.3))
+    except BOUNDED:
+        raise               # the sandbox's to report (indexing/sandbox.py)
     except Exception:   # a damaged PDF still gets its metadata indexed
         log.warning("text extraction failed for %s", path, exc_info=True)
         return ""
@@ -74,6 +81,12 @@ def page_images(path):
             for _, raw in images.items():
                 try:
                     yield pikepdf.PdfImage(raw).as_pil_image()
+                except BOUNDED:
+                    raise
+                except pikepdf.DataDecodingError as exc:
+                    if "bad_alloc" in str(exc):     # qpdf's C++ out of memory
+                        raise MemoryError(str(exc)) from exc
+                    log.warning("unreadable image in %s", path, exc_info=True)
                 except Exception:
                     log.warning("unreadable image in %s", path, exc_info=True)
 
@@ -81,6 +94,8 @@ def page_images(path):
 def ocr_pdf(path):
     try:
         return "\n".join(ocr_image(img) for img in page_images(path))
+    except BOUNDED:
+        raise
     except Exception:   # not a PDF pikepdf can read, or Tesseract failed
         log.warning("OCR failed for %s", path, exc_info=True)
         return ""
@@ -95,7 +110,8 @@ def ocr_image(image):
 
 
 class TextStore(Persistent):
-    """Extracted text by file SHA-256: ``{"text", "source"}``."""
+    """Extracted text by file SHA-256: ``{"text", "source"}``, and
+    ``"reason"`` when the source is ``"failed"`` (over the sandbox's bounds)."""
 
     def __init__(self):
         self.by_sha256 = OOBTree()
@@ -103,8 +119,11 @@ class TextStore(Persistent):
     def get(self, sha256):
         return self.by_sha256.get(sha256)
 
-    def put(self, sha256, text, source):
-        self.by_sha256[sha256] = {"text": text, "source": source}
+    def put(self, sha256, text, source, reason=None):
+        entry = {"text": text, "source": source}
+        if reason is not None:
+            entry["reason"] = reason
+        self.by_sha256[sha256] = entry
 
 
 def get_text_store(root):

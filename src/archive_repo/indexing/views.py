@@ -13,21 +13,46 @@ from datetime import date
 from pyramid.renderers import render_to_response
 
 from ..doctypes import DOCTYPES
-from ..errors import BadRequest
+from ..errors import ArchiveError, BadRequest
 from ..http import wants_json
 from .catalog import get_catalog
 from .listing import principals_of, recalled_choice
 from .search import FILTERS, SORTS, run_search
-from . import fulltext_of
+from . import fulltext_of, worker_of
+from .fulltext import INDEX_LOST
 
 PAGE_SIZE = 20
 
 
+class SearchUnavailable(ArchiveError):
+    status = 503
+
+    def __init__(self):
+        super().__init__("search_unavailable",
+                         "Chức năng tìm kiếm tạm thời không dùng được: chỉ mục toàn văn đang "
+                         "được xây dựng lại từ cơ sở dữ liệu. Hãy thử lại sau ít phút.")
+        self.headers = {"Retry-After": "30"}
+
+
 def search_view(request):
     params = parse_params(request.params)
-    found = run_search(fulltext_of(request.registry), get_catalog(request.root),
-                       principals_of(request), params["q"], params["filters"],
-                       params["sort"], params["page"], params["size"])
+    fulltext, worker = fulltext_of(request.registry), worker_of(request.registry)
+    # in this order: the worker sets ``rebuilding`` before the new folder
+    # appears, so a folder seen here is either whole or being rebuilt
+    if not fulltext.available():
+        if worker is not None:
+            worker.report_lost()        # healed in the worker's thread, not here
+        raise SearchUnavailable()
+    if fulltext.rebuilding:
+        raise SearchUnavailable()
+    try:
+        found = run_search(fulltext, get_catalog(request.root),
+                           principals_of(request), params["q"], params["filters"],
+                           params["sort"], params["page"], params["size"])
+    except INDEX_LOST:
+        if worker is not None:
+            worker.report_lost()
+        raise SearchUnavailable()
     for result in found["results"]:
         result["url"] = request.application_url + result.pop("path")
     if wants_json(request):

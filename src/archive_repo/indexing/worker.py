@@ -13,8 +13,10 @@ from ZODB.POSException import ConflictError
 
 from .. import timeutil
 from ..db import opened
+from . import sandbox
+from .catalog import get_catalog
 from .documents import document_values
-from .fulltext import document
+from .fulltext import INDEX_LOST, document
 from .follow import behind, follow
 from .outbox import get_outbox
 from .rebuild import resolve
@@ -27,13 +29,23 @@ CHUNK = 200         # records per Whoosh commit
 FOLLOW_ENTRIES = 2000   # change-feed entries read per round
 
 
+def queue_all(root):
+    """Queue every catalogued record for the full-text index (an index
+    folder found empty, lost or unreadable)."""
+    batch = get_outbox(root).new_batch()
+    for path in get_catalog(root).paths():
+        batch.add(path)
+
+
 class IndexWorker:
-    def __init__(self, db, fulltext, root_getter):
+    def __init__(self, db, fulltext, root_getter, bounds=None):
         self.db, self.fulltext, self.get_root = db, fulltext, root_getter
+        self.bounds = bounds or sandbox.Bounds()
         self.cond = threading.Condition()
         self.kicks = 0
         self.busy = False
         self.stopped = False
+        self.suspect = False
         self.thread = None
 
     # -- thread ------------------------------------------------------------
@@ -79,7 +91,16 @@ class IndexWorker:
                 seen = self.kicks
                 self.busy = True
             try:
+                suspect, self.suspect = self.suspect, False
+                self.heal(suspect)
                 self.drain()
+                if self.fulltext.rebuilding and self.pending() == 0:
+                    self.fulltext.rebuilding = False
+                    log.warning("index worker: full-text index rebuilt; search is back")
+            except INDEX_LOST:
+                # the folder went bad under a write: healed on the next round
+                log.exception("index worker: the full-text index failed")
+                self.suspect = True
             except Exception:
                 if not hasattr(self.db, "_mvcc_storage"):   # the database was closed
                     return
@@ -102,6 +123,31 @@ class IndexWorker:
             with self.cond:
                 self.cond.wait(0.05)
         return False
+
+    # -- self-healing ------------------------------------------------------
+    def heal(self, suspect=False):
+        """A lost (or, ``suspect``: failing) index folder is opened anew,
+        every record queued again, and search answers 503 until the queue
+        is applied (``FullText.rebuilding``).  True when it healed."""
+        if self.fulltext.available() and not suspect:
+            return False
+        log.error("index worker: full-text index in %s is missing or unreadable; rebuilding",
+                  self.fulltext.directory)
+        self.fulltext.rebuilding = True         # before the new, empty index shows
+        if not self.fulltext.reopen():
+            self.fulltext.rebuilding = False    # it was readable after all
+        else:
+            with opened(self.db) as conn:
+                tm = conn.transaction_manager
+                tm.begin()
+                queue_all(self.get_root(conn))
+                tm.commit()
+        return True
+
+    def report_lost(self):
+        """A search found the index failing: heal in the worker's thread."""
+        self.suspect = True
+        self.kick()
 
     # -- work --------------------------------------------------------------
     def _peek(self, read):
@@ -185,7 +231,7 @@ class IndexWorker:
                 gone.append(path)
                 continue
             try:
-                docs.append(document(document_values(record, root)))
+                docs.append(document(document_values(record, root, self.bounds)))
             except Exception as exc:   # one bad record must not block the queue
                 log.exception("index worker: cannot index %s (kept in the failed set)", path)
                 outbox.fail(path, "%s: %s" % (type(exc).__name__, exc),

@@ -16,12 +16,13 @@ backup and restore, archival packages, maintenance and upgrades.
     maintenance.py  announced windows: notice on pages, /health, headers; 503 writes
     upgrade.py      evolve steps between two integrity checks
     minutes.py      the backup and restore minutes (PDF)
-    views.py        ``…/{n}/premis.xml``, ``/health``
+    views.py        ``…/{n}/premis.xml``
 """
 from ..db import jar_of
 from ..resources.record import IRecord, IRecordFacts, IVersion, IVersionFacts
 from .events import EVENT_TYPES, events_of
 from .fixity import last_check
+from .maintenance import health_check
 
 
 class PremisPart:
@@ -54,5 +55,6 @@ def includeme(config):
                                     "fixity")
     config.include(".subscribers")
     config.add_tween("archive_repo.preservation.maintenance.tween_factory")
+    config.add_health_check("maintenance", health_check)
     config.add_request_method("archive_repo.preservation.maintenance.request_notice",
                               "maintenance_notice", reify=True)

@@ -134,3 +134,10 @@ def tween_factory(handler, registry):
         response.headers["Warning"] = warning_header(notice)
         return response
     return maintenance_tween
+
+
+def health_check(registry):
+    """``/health``'s ``maintenance`` check: the notice, announced or under
+    way; ``degraded`` while writes are refused."""
+    notice = notice_of(registry)
+    return {"status": "degraded" if notice and notice["active"] else "ok", "notice": notice}

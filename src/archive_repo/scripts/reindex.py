@@ -14,6 +14,8 @@ import sys
 
 from ..indexing.catalog import get_catalog
 from ..indexing.documents import document_values
+from ..indexing.sandbox import bounds_of
+from ..settings import get_settings
 from ..indexing.fulltext import document
 from .. import timeutil
 from ..indexing.follow import feed_head, mark_followed
@@ -21,6 +23,7 @@ from ..indexing.outbox import get_outbox
 from ..indexing.rebuild import count_records, differences, iter_records
 from ..indexing.text import get_text_store
 from .progress import Progress
+from ..retrying import commit_retrying
 from ..indexing import fulltext_of
 
 
@@ -42,6 +45,7 @@ def run(args, env):
     if worker is not None:
         worker.stop()           # this job is the only writer while it runs
     fulltext = fulltext_of(registry)
+    bounds = bounds_of(get_settings(registry))
     if args.every < 1:
         raise ValueError("--every phải ≥ 1")
     tm.begin()
@@ -59,13 +63,14 @@ def run(args, env):
     for record in iter_records(root):
         batch.append(record)
         if len(batch) >= args.every:
-            flush(batch, root, fulltext, tm, bar)
-    flush(batch, root, fulltext, tm, bar)
+            flush(batch, root, fulltext, tm, bar, bounds)
+    flush(batch, root, fulltext, tm, bar, bounds)
     bar.close()
-    for key in covered:
-        get_outbox(root).done(key)
-    tm.commit()
-    tm.begin()
+
+    def acknowledge():
+        for key in covered:
+            get_outbox(root).done(key)
+    commit_retrying(tm, acknowledge)
     removed = remove_extras(root, fulltext, tm)
     mark_followed(root, fulltext, head)     # this node follows the feed from there
     if args.compact:
@@ -75,38 +80,41 @@ def run(args, env):
     return 0
 
 
-def flush(batch, root, fulltext, tm, bar):
+def flush(batch, root, fulltext, tm, bar, bounds):
     """Index ``batch`` in both indexes (Whoosh first: the outbox batches
-    this run covers are removed only at the end)."""
+    this run covers are removed only at the end); a conflict with
+    concurrent writes runs the batch again (``commit_retrying``)."""
     if not batch:
         return
-    catalog, outbox = get_catalog(root), get_outbox(root)
-    docs = []
-    for record in batch:
-        catalog.index(record)
-        try:
-            docs.append(document(document_values(record, root)))
-        except Exception as exc:    # kept in the failed set; check-index lists it
-            outbox.fail(record.path, "%s: %s" % (type(exc).__name__, exc),
-                        timeutil.isoformat(timeutil.now()))
-            continue
-        outbox.indexed(record.path)
-    fulltext.apply(docs)
-    tm.commit()
-    tm.begin()
+
+    def index_batch():
+        catalog, outbox = get_catalog(root), get_outbox(root)
+        docs = []
+        for record in batch:
+            catalog.index(record)
+            try:
+                docs.append(document(document_values(record, root, bounds)))
+            except Exception as exc:    # kept in the failed set; check-index lists it
+                outbox.fail(record.path, "%s: %s" % (type(exc).__name__, exc),
+                            timeutil.isoformat(timeutil.now()))
+                continue
+            outbox.indexed(record.path)
+        fulltext.apply(docs)            # idempotent: applied again on a replay
+    commit_retrying(tm, index_batch)
     bar.step(len(batch))
     batch.clear()
 
 
 def remove_extras(root, fulltext, tm):
-    diff = differences(root, fulltext)
-    catalog = get_catalog(root)
-    for path in diff["extra_catalog"]:
-        catalog.unindex(path)
-    if diff["extra_fulltext"]:
-        fulltext.apply([], diff["extra_fulltext"])
-    tm.commit()
-    return len(diff["extra_catalog"]) + len(diff["extra_fulltext"])
+    def remove():
+        diff = differences(root, fulltext)
+        catalog = get_catalog(root)
+        for path in diff["extra_catalog"]:
+            catalog.unindex(path)
+        if diff["extra_fulltext"]:
+            fulltext.apply([], diff["extra_fulltext"])
+        return len(diff["extra_catalog"]) + len(diff["extra_fulltext"])
+    return commit_retrying(tm, remove)
 
 
 def report_only(root, fulltext):

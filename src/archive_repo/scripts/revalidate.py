@@ -1,6 +1,7 @@
 """``archive-repo revalidate [--agency CODE] [--year YYYY] [--resume] [--dry-run]``."""
 from ..rules import rule_policy
 from ..rules.revalidate import revalidate, select_records
+from ..retrying import rerun_on_conflict
 from .progress import Progress
 
 
@@ -26,9 +27,10 @@ def run(args, env):
         tm.commit()
         tm.begin()
 
-    counts = revalidate(root, policy, commit, args.agency, args.year, args.resume,
-                        args.every, args.dry_run, progress=lambda r: bar.step(),
-                        registry=env["registry"])
+    # a batch that conflicts with concurrent writes: run again from the last commit
+    counts = rerun_on_conflict(tm, lambda resume: revalidate(
+        root, policy, commit, args.agency, args.year, args.resume or resume, args.every,
+        args.dry_run, progress=lambda r: bar.step(), registry=env["registry"]))
     bar.close()
     if args.dry_run:
         tm.abort()

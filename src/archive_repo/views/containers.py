@@ -10,6 +10,8 @@ from ..http import respond, url_of
 from ..http.body import check_size, read_upload
 from ..http.paging import page_params, paged
 from ..http.serialize import record_json, record_summary
+from ..limits import limits_of
+from ..retrying import run_step
 from ..indexing.listing import list_records, recalled_choice
 from ..resources import Agency, ArchiveRoot, Year
 
@@ -65,20 +67,24 @@ def deposit_view(request):
     check_size(request)
     root = request.root
     known = lambda code: code in root.agencies  # noqa: E731
-    checked = {}
+    checked, limits = {}, limits_of(request.registry)
 
     def before_file(fields):
         # state secrets and bad metadata refused before the file is written
         if "metadata" in fields:
-            checked["meta"] = service.prepare(fields["metadata"], year, known)
+            checked["meta"] = service.prepare(fields["metadata"], year, known, limits)
 
     at = timeutil.now()
     with read_upload(request, before_file) as form:
-        meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known)
+        meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known,
+                                                         limits)
         spooled = form.upload
         report = evaluate_file(spooled, meta, at, rule_policy(request.registry))
-        record = service.deposit(year, meta, spooled, report, request.identity, at,
-                                 registry=request.registry, request=request)
+        # the time is taken again inside the step: numbers follow deposit
+        # times (Decree 30) even when a later request registers first
+        record = run_step(request, lambda: service.deposit(
+            year, meta, spooled, report, request.identity, timeutil.now(),
+            registry=request.registry, request=request), key=(year.agency_code, year.year))
     request.response.status_int = 201
     request.response.headers["Location"] = url_of(request, record.path)
     return record_json(request, record)

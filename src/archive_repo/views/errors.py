@@ -7,9 +7,11 @@ import logging
 from pyramid.exceptions import URLDecodeError
 from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from transaction.interfaces import TransientError
 from webob.exc import WSGIHTTPException as WebobHTTPException
 
 from ..errors import ArchiveError
+from ..retrying import Busy
 from ..http.errors import AUTHENTICATE, error_response, refusal_reason
 
 log = logging.getLogger(__name__)
@@ -17,7 +19,8 @@ log = logging.getLogger(__name__)
 
 @exception_view_config(ArchiveError)
 def archive_error(exc, request):
-    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+    return error_response(request, exc.status, exc.code, exc.message, exc.details,
+                          headers=exc.headers)
 
 
 @notfound_view_config()
@@ -109,6 +112,14 @@ def undecodable_url(exc, request):
     # UTF-8: the client's mistake, not a 500
     return error_response(request, 400, "invalid_url",
                           "Địa chỉ (URL) không phải chuỗi UTF-8 hợp lệ.")
+
+
+@exception_view_config(TransientError, transient_retry=False)
+def out_of_retries(exc, request):
+    # a conflict on pyramid_retry's last attempt: the client may send it again
+    log.warning("conflict on %s %s after %s attempts", request.method, request.path,
+                request.environ.get("retry.attempts"))
+    return archive_error(Busy([{"attempts": request.environ.get("retry.attempts")}]), request)
 
 
 @exception_view_config(Exception, transient_retry=False)
