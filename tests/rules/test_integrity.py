@@ -46,7 +46,12 @@ def test_changes_after_signing_are_rejected_although_intact(name, corpus_policy)
     report = run(name, corpus_policy)
     check = by_code(report)["no_modification_after_signing"]
     assert check["passed"] is False and check["severity"] == "reject"
-    assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
+    codes = [c["code"] for c in report["rejections"]]
+    assert codes[0] == "no_modification_after_signing"
+    # a byte range that leaves bytes out is also a structural anomaly
+    # and a sneaky update changes what the page shows
+    assert set(codes[1:]) <= ({"signatures_accounted", "no_trailing_bytes"}
+                              if name in ANOMALIES else {"signed_view_unchanged"})
     # the statement says which signature / revision changed what
     assert "phiên bản" in check["message"]
     changed = check["details"]["signatures"][0]
@@ -238,7 +243,8 @@ def test_signature_after_a_no_changes_certification_is_rejected(check, pki):
     assert [r["revision"] for r in detail["changed_in"]] == [3]
     assert "chữ ký chứng thực ChungThuc (phiên bản 2) không cho phép bất kỳ thay đổi nào" \
         in check_["message"]
-    assert "phiên bản 3: FORM_FILLING" in check_["message"]
+    assert "phiên bản 3: thêm chữ ký số ChuKyThem" in check_["message"]
+    assert "DocMDP NO_CHANGES" in check_["message"]
     assert [c["code"] for c in report["rejections"]] == ["no_modification_after_signing"]
 
 

@@ -16,18 +16,19 @@ from .. import timeutil
 from ..doctypes import SECRET_LEVELS
 from ..errors import BadRequest, Rejected
 from ..vietnamese import fold_words
-from . import (appearance, integrity, paper_copy, pdf_format, roles, scans, signatures,
-               timing, trust, urgency)
+from . import (active_content, appearance, integrity, paper_copy, pdf_format, rendering,
+               roles, scans, signatures, structure, timing, trust, urgency)
 from .model import REJECT, STATUS, Check, Context, IRulePolicy, RulePolicy, where
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "1.2"
+ENGINE_VERSION = "1.3"
 
 # The order a clerk reads the report in: is the file whole, who signed with
 # what, when, in which format, how it looks, and what follows from it.
 RULE_TABLES = [
-    integrity.RULES, trust.RULES, roles.RULES, timing.RULES, pdf_format.RULES,
-    scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
+    integrity.RULES, structure.RULES, rendering.RULES, trust.RULES, roles.RULES, timing.RULES,
+    pdf_format.RULES, active_content.RULES, scans.RULES, appearance.RULES, urgency.RULES,
+    paper_copy.RULES,
 ]
 SECRETS = {fold_words(level): level for level in SECRET_LEVELS}
 # A PDF ends with %%EOF; readers tolerate trailing bytes, the spec's
@@ -186,6 +187,8 @@ def report(ctx, checks, made_at):
         "revocation_mode": ctx.policy.revocation_mode,
         "checks": [c.as_json() for c in checks],
         "signatures": [signature_json(s) for s in ctx.signatures],
+        # document timestamps (PAdES B-LTA), validated as timestamps
+        "timestamps": [signature_json(s) for s in ctx.signatures if s.role == "timestamp"],
         "legal_status": status,
         "legal_status_reasons": [c.message for c in failing],
         "rejections": [c.as_json() for c in checks if c.failed and c.severity == REJECT],

@@ -5,9 +5,11 @@ validation).  Art. 4 — an unsigned PDF is kept, for reference only.
 
 pyHanko's ``intact`` flag alone is not enough: pages added or removed, or
 content rewritten, in a later incremental update leave every earlier
-signature intact.  The difference analysis (``modification_level``) and the
-byte-range coverage decide; ``ctx.facts['revisions']`` says which revision
-made the change and what pyHanko found in it.
+signature intact.  The difference analysis (``modification_level``, under
+the project's policy in ``diffpolicy``) and the byte-range coverage decide;
+``ctx.facts['revisions']`` says which revision made which change and whether
+it was allowed, and the check's ``judgement`` lists, for each signature, the
+revision it signs and every later revision's change.
 
 A *certification* signature may permit less than PDF does (its DocMDP
 permission, ISO 32000-1 Table 254): ``NO_CHANGES`` forbids even a later
@@ -16,6 +18,7 @@ signature.  pyHanko measures the modification level against it
 change after signing like any other, and the deposit is refused.
 """
 from .model import REJECT, STATUS, Check, article
+from .diffpolicy import later_changes
 from .signatures import ALLOWED_LEVELS
 
 ARTICLE = "7.1a"
@@ -71,10 +74,18 @@ def _allowed_after(sig):
 
 
 def _bad_revisions(ctx, sig):
-    allowed = _allowed_after(sig) | {None}
-    return [r for r in ctx.facts.get("revisions", [])
-            if r["revision"] > sig.revision and (r.get("problem") or
-                                                 r.get("modification_level") not in allowed)]
+    allowed = _allowed_after(sig)
+    return [r for r in later_changes(ctx.facts.get("revisions", []), sig.revision)
+            if not r["allowed"] or r["modification_level"] not in allowed]
+
+
+def judgement(ctx):
+    """For each signature: the revision it signs and, for every later
+    revision, what it changed and whether that was allowed."""
+    return [{"field": s.field, "signs_revision": s.revision,
+             "later": [{key: r[key] for key in ("revision", "change", "allowed", "description")}
+                       for r in later_changes(ctx.facts.get("revisions", []), s.revision)]}
+            for s in ctx.signatures]
 
 
 def _describe(sig, revisions):
@@ -90,8 +101,8 @@ def _describe(sig, revisions):
 
 
 def _changes(revisions):
-    return "; ".join("phiên bản %d: %s" % (r["revision"], (r.get("problem") or
-                     r["modification_level"])[:160]) for r in revisions)
+    return "; ".join("phiên bản %d: %s" % (r["revision"], r["description"][:160])
+                     for r in revisions)
 
 
 @article("7.1a")
@@ -100,10 +111,11 @@ def no_modification_after_signing(ctx):
     if not ctx.signatures:
         return Check("no_modification_after_signing", ARTICLE, None,
                      "Văn bản không có chữ ký số.", REJECT)
-    changed = [s for s in ctx.signatures if _modified(s)]
+    changed = [s for s in ctx.signatures if _modified(s) or _bad_revisions(ctx, s)]
     if not changed:
         return Check("no_modification_after_signing", ARTICLE, True,
-                     "Không có thay đổi nào sau khi ký ngoài các thay đổi được phép.", REJECT)
+                     "Không có thay đổi nào sau khi ký ngoài các thay đổi được phép.", REJECT,
+                     {"judgement": judgement(ctx)})
     details = [{"field": s.field, "revision": s.revision,
                 "modification_level": s.modification_level, "coverage": s.coverage,
                 "docmdp": s.docmdp, "docmdp_ok": s.docmdp_ok,
@@ -112,7 +124,7 @@ def no_modification_after_signing(ctx):
     return Check("no_modification_after_signing", ARTICLE, False,
                  "Văn bản bị thay đổi sau khi ký: %s (%s)." % (
                      "; ".join(_describe(s, d["changed_in"]) for s, d in zip(changed, details)),
-                     WHERE), REJECT, {"signatures": details})
+                     WHERE), REJECT, {"signatures": details, "judgement": judgement(ctx)})
 
 
 @article("4.1")

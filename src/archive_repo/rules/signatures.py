@@ -23,9 +23,10 @@ difference analysis); if that fails for lack of revocation data, the
 signature's revocation is ``not_checked`` — never silently "good".
 
 ``ctx.facts['revisions']`` says, for every incremental update, which
-signature it adds and what pyHanko's difference analysis found changed
-compared with the revision before it (the per-revision view of what
-``modification_level`` sums up per signature).
+signature it adds and what it changed compared with the revision before it
+(``diffpolicy.revisions``: the per-revision view of what
+``modification_level`` sums up per signature).  Signatures and revisions are
+judged by the project's DiffPolicy (``diffpolicy.policy_for``).
 """
 import asyncio
 import hashlib
@@ -36,7 +37,10 @@ from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko_certvalidator.errors import PathError, ValidationError
 
+from . import diffpolicy
 from .model import SignatureFacts
 
 log = logging.getLogger(__name__)
@@ -98,14 +102,14 @@ def uid_values(name):
 def common_name(name):
     try:
         return name.native.get("common_name") or ""
-    except Exception:
+    except (ValueError, TypeError):     # asn1crypto: an undecodable name
         return ""
 
 
 def _key_usage(cert):
     try:
         return sorted(cert.key_usage_value.native) if cert.key_usage_value else []
-    except Exception:
+    except (ValueError, TypeError):     # asn1crypto: an undecodable extension
         return []
 
 
@@ -131,7 +135,7 @@ def _dss_material(reader):
         return ([asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.crls],
                 [asn1_ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps],
                 list(dss.load_certs()))
-    except Exception:           # no DSS, or an unreadable one: nothing to add
+    except (PdfError, KeyError, TypeError, ValueError):   # no DSS, or an unreadable one
         return [], [], []
 
 
@@ -141,7 +145,7 @@ def _adobe_revinfo(sig):
     try:
         info = find_unique_cms_attribute(sig.signer_info["signed_attrs"],
                                          "adobe_revocation_info_archival")
-    except Exception:
+    except (KeyError, ValueError):   # Nonexistent/MultivaluedAttributeError
         return [], []
     return list(info["crl"] or []), list(info["ocsp"] or [])
 
@@ -150,7 +154,7 @@ def _signed_attr(sig, name):
     from pyhanko.sign.general import find_unique_cms_attribute
     try:
         return find_unique_cms_attribute(sig.signer_info["signed_attrs"], name).native
-    except Exception:
+    except (KeyError, ValueError):   # Nonexistent/MultivaluedAttributeError
         return None
 
 
@@ -163,7 +167,7 @@ def _token_time(sig):
                                           "signature_time_stamp_token")
         content = token["content"]["encap_content_info"]["content"].parsed
         return content["gen_time"].native
-    except Exception:
+    except (KeyError, ValueError, TypeError):   # no token, or not a token
         return None
 
 
@@ -212,7 +216,7 @@ def verified_timestamp(sig, policy, dss, deposited_at):
     try:
         info = asyncio.run(collect_timing_info(sig.signer_info, context,
                                                raw_digest=sig.compute_digest))
-    except Exception as exc:            # a malformed token proves nothing
+    except _signature_errors() as exc:            # a malformed token proves nothing
         log.info("timestamp token of %s not verified: %s", sig.field_name, exc)
         return None
     return _trusted_token_time(info.get("timestamp_validity"))
@@ -240,7 +244,7 @@ def _context(policy, sig, dss, moment, mode, retroactive=False):
         retroactive_revinfo=retroactive)
 
 
-def _validate(sig, policy, dss, when, mode, skip_diff=False):
+def _validate(sig, policy, dss, when, mode, skip_diff=False, diff=None):
     """pyHanko's verdict with the certificate judged at ``when`` (a
     :class:`Moment`); a timestamp token's TSA at the deposit, as
     :func:`verified_timestamp` judged it."""
@@ -248,16 +252,17 @@ def _validate(sig, policy, dss, when, mode, skip_diff=False):
     signer = _context(policy, sig, dss, when.at, mode, when.retroactive)
     tsa = (_context(policy, sig, dss, when.deposited_at, policy.revocation_mode)
            if _token_time(sig) is not None else None)
-    return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff)
+    return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff,
+                                  diff_policy=diff)
 
 
-def _statuses(sig, policy, dss, when):
+def _statuses(sig, policy, dss, when, diff):
     """``(full status, trust status, revocation)``.  One validation that
     requires revocation data — enough in the usual case, where the operator's
     CRLs or the PDF's DSS answer; only when it fails without a revocation
     verdict, a second, cheaper one (no difference analysis) that does not
     require it gives the chain's verdict, and revocation is "not_checked"."""
-    strict = _validate(sig, policy, dss, when, "hard-fail")
+    strict = _validate(sig, policy, dss, when, "hard-fail", diff=diff)
     if strict.trusted:
         return strict, strict, "good"
     if strict.revocation_details is not None:
@@ -276,7 +281,7 @@ def chain_to_roots(cert, policy, other_certs=()):
                                 other_certs=list(other_certs), allow_fetching=False)
     try:
         paths = context.path_builder.build_paths(cert)
-    except Exception:           # PathBuildingError: no configured root above it
+    except PathError:           # PathBuildingError: no configured root above it
         return []
     return [describe_cert(c) for c in paths[0].iter_certs(include_root=True)] if paths else []
 
@@ -350,10 +355,10 @@ def _docmdp(sig):
     return level.name if level is not None else None
 
 
-def signature_facts(sig, policy, dss, placed, pdf, deposited_at):
+def signature_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     """SignatureFacts for one embedded signature."""
     when = validation_moment(sig, policy, dss, deposited_at)
-    status, trust, revocation = _statuses(sig, policy, dss, when)
+    status, trust, revocation = _statuses(sig, policy, dss, when, diff)
     signed_at, source = _signed_at(sig, when)
     page, rect, appearance = _placement(placed, sig.field_name, pdf)
     level, coverage = status.modification_level, status.coverage
@@ -372,12 +377,13 @@ def signature_facts(sig, policy, dss, placed, pdf, deposited_at):
         appearance=appearance, problems=_diff_problems(status))
 
 
-def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at):
+def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     """SignatureFacts for a document timestamp (PAdES-LTA): the TSA's
     signature over the revision, role ``timestamp``; the TSA is judged at
     the deposit, like every certificate without an earlier proven time."""
     from pyhanko.sign.validation import validate_pdf_timestamp
-    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, deposited_at, "soft-fail"))
+    status = validate_pdf_timestamp(sig, _context(policy, sig, dss, deposited_at, "soft-fail"),
+                                    diff_policy=diff)
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
         field=str(sig.field_name), role="timestamp", role_rule="doc-timestamp",
@@ -394,10 +400,22 @@ def timestamp_facts(sig, policy, dss, placed, pdf, deposited_at):
 FACTS_BY_TYPE = {"/Sig": signature_facts, "/DocTimeStamp": timestamp_facts}
 
 
-def _safe_facts(sig, policy, dss, placed, pdf, deposited_at):
+def _signature_errors():
+    """What validating one malformed signature raises: pyHanko's
+    SignatureValidationError (a ValueError, as asn1crypto's parse errors
+    are), its PdfError for a broken reference, the certificate validator's
+    path errors, and the KeyError/TypeError of a missing or wrong-typed entry
+    in the signature dictionary.  Anything else is a bug, which the engine
+    reports as a failing check."""
+    return (ValueError, TypeError, KeyError, PdfError, PathError, ValidationError,
+            NotImplementedError)
+
+
+def _safe_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     try:
-        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at)
-    except Exception as exc:    # a malformed signature is a fact, not a crash
+        return FACTS_BY_TYPE[sig.sig_object_type](sig, policy, dss, placed, pdf, deposited_at,
+                                                  diff)
+    except _signature_errors() as exc:    # a malformed signature is a fact, not a crash
         log.info("signature %s could not be validated: %s", sig.field_name, exc)
         return SignatureFacts(field=str(sig.field_name), revision=sig.signed_revision,
                               problems=["Không kiểm tra được chữ ký: %s" % str(exc)[:200]])
@@ -413,14 +431,24 @@ def open_reader(path):
         if reader.encrypted and not _decrypts(reader):
             return None, [], "Tệp PDF bị mã hóa: không kiểm tra được chữ ký số."
         return reader, list(reader.embedded_signatures), None
-    except Exception as exc:
+    except (PdfError, ValueError, TypeError, KeyError) as exc:
         return None, [], "Không đọc được cấu trúc chữ ký số của tệp PDF: %s" % str(exc)[:200]
+
+
+def byte_range(sig):
+    """The signature dictionary's /ByteRange as a tuple of ints, or None when
+    it is missing or not four integers (the structure rules judge that)."""
+    try:
+        found = tuple(int(v) for v in sig.sig_object["/ByteRange"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found if len(found) == 4 else None
 
 
 def _decrypts(reader):
     try:       # documents "encrypted" with an empty password open for anyone
-        return reader.decrypt(b"").name != "FAILED"
-    except Exception:
+        return reader.decrypt(b"").status.name != "FAILED"
+    except (PdfError, ValueError, TypeError, KeyError):
         return False
 
 
@@ -434,37 +462,10 @@ def read_signatures(ctx):
     if reader is None:
         return []
     placed = ctx.facts["widgets"] = widgets(ctx.pdf)
+    ctx.facts["byte_ranges"] = [byte_range(sig) for sig in embedded]
     dss = _dss_material(reader)
-    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at)
+    diff = diffpolicy.policy_for(embedded)
+    found = [_safe_facts(sig, ctx.policy, dss, placed, ctx.pdf, ctx.deposited_at, diff)
              for sig in embedded]
-    ctx.facts["revisions"] = revisions(reader, embedded)
+    ctx.facts["revisions"] = diffpolicy.revisions(reader, embedded, diff)
     return found
-
-
-# -- which revision changed what -------------------------------------------------
-
-def _revision_diff(reader, revision):
-    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
-    try:
-        diff = DEFAULT_DIFF_POLICY.apply(old=reader.get_historical_resolver(revision - 1),
-                                         new=reader.get_historical_resolver(revision))
-    except Exception as exc:    # SuspiciousModification and its relatives
-        return {"modification_level": "OTHER", "changed_fields": [],
-                "problem": str(exc)[:300]}
-    return {"modification_level": diff.modification_level.name,
-            "changed_fields": sorted(diff.changed_form_fields), "problem": None}
-
-
-def revisions(reader, embedded):
-    """One entry per revision: what it signs and, after the first signature,
-    what it changed compared with the revision before."""
-    signs = {sig.signed_revision: (sig.field_name, sig.sig_object_type[1:]) for sig in embedded}
-    first = min(signs, default=None)
-    out = []
-    for rev in range(reader.xrefs.total_revisions):
-        entry = {"revision": rev, "signs": signs.get(rev, (None,))[0],
-                 "kind": signs.get(rev, (None, None))[1]}
-        if first is not None and rev > first:
-            entry.update(_revision_diff(reader, rev))
-        out.append(entry)
-    return out
