@@ -25,6 +25,7 @@ CONCERNS = [
     "archive_repo.workflow",
     "archive_repo.dav",
     "archive_repo.indexing",
+    "archive_repo.preservation",
     "archive_repo.reports",
     "archive_repo.records",
 ]

@@ -122,6 +122,9 @@ SETTINGS = [
             "tệp JSON lịch ngày làm việc (phải tồn tại)"),
     Setting("appearance_tolerance", decimal(0.0, 1.0), 0.15, "số thực từ 0 đến 1"),
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
+    Setting("fixity_interval_days", integer(1, 3650), 30,
+            "số ngày nguyên từ 1 đến 3650 (mỗi tệp được kiểm tra toàn vẹn ít nhất một lần "
+            "trong khoảng này)"),
     Setting("agency_directory", existing_file, DEFAULT_AGENCIES,
             "tệp CSV danh mục cơ quan (phải tồn tại)"),
     Setting("session_idle_seconds", integer(5, 86400), 1800,

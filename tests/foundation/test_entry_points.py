@@ -42,6 +42,19 @@ def _cli_import(env, message, tmp_path):
     assert import_edxml.run(parser.parse_args([str(path)]), {"registry": env.registry}) == 0
 
 
+def _cli_import_package(env, source, tmp_path):
+    """The source's year as an archival package, imported by the console
+    command's own run() on the app's registry."""
+    from archive_repo.preservation.package import export
+    from archive_repo.scripts import import_package
+    source.deposit(meta={"receivers": [STTTT]})
+    path = tmp_path / "aip.zip"
+    export(source.registry, H38, 2026, str(path))
+    parser = argparse.ArgumentParser()
+    import_package.add_arguments(parser)
+    assert import_package.run(parser.parse_args([str(path)]), {"registry": env.registry}) == 0
+
+
 def _revalidate(env, record):
     from archive_repo import db
     from archive_repo.resources import get_root
@@ -91,6 +104,7 @@ ENTRY_POINTS = {
     "edXML import by the console": (
         None, lambda env, src, tmp: _cli_import(env, export(src, src.deposit().json), tmp),
         "import_edxml", "added"),
+    "AIP import by the console": (None, _cli_import_package, "import_package", "added"),
     "accept": (None, lambda env, r: accept(env, r, STTTT, handler="Phòng Kế hoạch"),
                "accept", "delivery"),
     "refuse": (None, lambda env, r: refuse(env, r, STTTT), "refuse", "delivery"),

@@ -176,3 +176,16 @@ def test_disposal(denv):
     assert "Đã tiêu hủy" in page and gone[0]["sha256"] in page and "45/QĐ-UBND" in page
     listing = env.testapp.get("/%s/disposals/" % H38, headers=env.auth("archivist")).text
     assert "Đã tiêu hủy" in listing
+
+    # preservation: a PREMIS deletion event per destroyed record, and fixity
+    # passes over what is left (the destroyed bytes are gone on purpose)
+    from archive_repo.preservation import fixity
+    from archive_repo.preservation.events import events_of
+    conn = env.conn()
+    try:
+        deletion = [e for e in events_of(conn, paths[0]) if e["action"] == "deletion"]
+    finally:
+        conn.close()
+    assert len(deletion) == 1 and deletion[0]["detail"]["detail"]["decision"] == "45/QĐ-UBND"
+    _, summary = fixity.run_fixity(env.registry, agency=H38)
+    assert fixity.all_ok(summary) and summary["checked"] > 0

@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from .. import timeutil
+from ..resources.record import version_facts
 from .tree import Node, nfc, record_modified
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -117,8 +118,10 @@ def reports_modified(version):
 
 def validation_node(parent, version):
     def render():
-        return dump_json({"version": version.number, "report": version.report,
-                          "revalidations": list(version.reports)})
+        return dump_json(dict({"version": version.number, "report": version.report,
+                               "revalidations": list(version.reports)},
+                              **version_facts(parent.site.request.registry, parent.record,
+                                              version)))
     return GeneratedNode(parent.site, parent, "validation.json", JSON_TYPE, render,
                          lambda: reports_modified(version))
 

@@ -1,6 +1,7 @@
 """Records as the contract's JSON."""
 from .. import audit, timeutil
 from ..deposit.metadata import FIELDS
+from ..resources.record import record_facts, version_facts
 from . import url_of
 
 
@@ -41,6 +42,7 @@ def version_json(request, record, version):
         "legal_status": report.get("legal_status", "reference_only"),
         "revalidations": len(version.reports),
         "reports": [report_json(r) for r in version.reports],
+        **version_facts(request.registry, record, version),
     }
 
 
@@ -82,6 +84,7 @@ def record_json(request, record, with_history=True):
     })
     if with_history:
         data["history"] = audit.history(request, record.path)
+        data.update(record_facts(request.registry, record))
     return data
 
 

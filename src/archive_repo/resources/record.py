@@ -25,6 +25,32 @@ class IRecordPart(Interface):
     """A named, non-persistent traversal wrapper under a record."""
 
 
+class IVersion(Interface):
+    """One stored version of a record."""
+
+
+class IVersionFacts(Interface):
+    """Named multi-adapters of (record, version): a dict another concern
+    adds to the version's JSON under the adapter's name (its last fixity
+    check, say) without the tree or the serialisers importing it."""
+
+
+class IRecordFacts(Interface):
+    """Named adapters of a record: a dict another concern adds to the
+    record's JSON (and page) under the adapter's name."""
+
+
+def record_facts(registry, record):
+    """Name → facts of every IRecordFacts adapter of ``record``."""
+    return {name: facts for name, facts in registry.getAdapters((record,), IRecordFacts)}
+
+
+def version_facts(registry, record, version):
+    """Name → facts of every IVersionFacts adapter of ``version``."""
+    return {name: facts for name, facts in registry.getAdapters((record, version),
+                                                                IVersionFacts)}
+
+
 def add_record_part(config, name, factory):
     """Directive ``config.add_record_part(name, factory)``: ``factory(record)``
     answers ``/{agency}/{year}/{number}/{name}``; a name registered twice
@@ -34,6 +60,7 @@ def add_record_part(config, name, factory):
                                                           name))
 
 
+@implementer(IVersion)
 class Version(Persistent):
     """One immutable deposited file.  ``report`` is the rule engine's report
     made at deposit; ``reports`` keeps later re-validations beside it, never

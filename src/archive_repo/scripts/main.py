@@ -21,6 +21,19 @@ COMMANDS = {
     "check-index": ("archive_repo.scripts.check_index",
                     "so sánh chỉ mục tìm kiếm với cơ sở dữ liệu"),
     "evolve": ("archive_repo.scripts.evolve", "nâng cấp dữ liệu đã lưu (các bước evolve)"),
+    "fixity": ("archive_repo.scripts.fixity",
+               "kiểm tra toàn vẹn (SHA-256, kích thước) mọi tệp đã lưu"),
+    "backup": ("archive_repo.scripts.backup", "sao lưu cơ sở dữ liệu và tệp văn bản"),
+    "restore": ("archive_repo.scripts.restore", "khôi phục một bản sao lưu vào thư mục mới"),
+    "export": ("archive_repo.scripts.export",
+               "xuất gói thông tin lưu trữ (AIP, BagIt) của một cơ quan, một năm"),
+    "import-package": ("archive_repo.scripts.import_package",
+                       "nhập gói thông tin lưu trữ (AIP) vào kho"),
+    "maintenance": ("archive_repo.scripts.maintenance", "thông báo và lịch bảo trì hệ thống"),
+    "upgrade": ("archive_repo.scripts.upgrade",
+                "nâng cấp (các bước evolve) giữa hai lần kiểm tra toàn vẹn"),
+    "pack": ("archive_repo.scripts.pack",
+             "dọn lịch sử cơ sở dữ liệu (chỉ khi đã có bản sao lưu toàn bộ mới nhất)"),
     "report": ("archive_repo.scripts.report", "lập báo cáo thống kê theo kỳ và phạm vi"),
     "book": ("archive_repo.scripts.book", "in sổ đăng ký văn bản đi, đến (Nghị định 30)"),
     "dossiers": ("archive_repo.scripts.dossiers", "hồ sơ: liệt kê, kết thúc, nhắc nộp lưu"),
@@ -31,7 +44,8 @@ COMMANDS = {
 CONSOLE = {"archive_repo.console": "true"}
 # More for one command: ``evolve`` runs the evolve steps itself, so its app
 # must not run them at start-up.
-OPTIONS = {"evolve": {"archive_repo.evolve": "manual"}}
+OPTIONS = {"evolve": {"archive_repo.evolve": "manual"},
+           "upgrade": {"archive_repo.evolve": "manual"}}
 
 
 def build_parser():
