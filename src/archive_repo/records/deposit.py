@@ -22,12 +22,11 @@ import hashlib
 from datetime import date, timedelta
 
 from persistent import Persistent
-from pyramid.authorization import Allow
 
 from .. import timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..events import DossierChanged, fire
-from ..resources.folder import IntFolder
+from .folders import AgencyFolder, part_of
 from . import dossiers as ds
 from .holds import actor_name
 
@@ -166,26 +165,12 @@ class Deposit(Persistent):
         return (min(starts) if starts else None, max(ends) if ends else None)
 
 
-class Deposits(IntFolder):
-    @property
-    def agency_code(self):
-        return self.__parent__.code
-
-    @property
-    def __acl__(self):
-        return [(Allow, "clerk:%s" % self.agency_code, ("view", "manage_dossiers")),
-                (Allow, "role:archivist", ("view", "manage_dossiers", "archive_dossiers"))]
+class Deposits(AgencyFolder):
+    """An agency's deposits to its archive (nộp lưu)."""
 
 
 def deposits_of(agency, create=False):
-    found = agency.named.get(NAME)
-    if found is None:
-        found = Deposits()
-        if create:
-            agency.add_named(NAME, found)
-        else:
-            found.__name__, found.__parent__ = NAME, agency
-    return found
+    return part_of(agency, NAME, Deposits, create)
 
 
 def sha256_of(version):

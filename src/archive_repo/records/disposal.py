@@ -27,7 +27,6 @@ import os
 import shutil
 
 from persistent import Persistent
-from pyramid.authorization import Allow
 from pyramid.traversal import find_root
 from ZODB.blob import Blob
 
@@ -36,7 +35,7 @@ from ..db import jar_of
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..events import DossierChanged, RecordModified, fire
 from ..resources import Record
-from ..resources.folder import IntFolder
+from .folders import AgencyFolder, part_of
 from ..resources.record import check_not_destroyed
 from . import dossiers as ds
 from .holds import actor_name, check_not_held, holds_on
@@ -103,26 +102,12 @@ class Batch(Persistent):
         return found
 
 
-class Batches(IntFolder):
-    @property
-    def agency_code(self):
-        return self.__parent__.code
-
-    @property
-    def __acl__(self):
-        return [(Allow, "clerk:%s" % self.agency_code, ("view",)),
-                (Allow, "role:archivist", ("view", "manage_dossiers", "archive_dossiers"))]
+class Batches(AgencyFolder):
+    clerk = ("view",)
 
 
 def batches_of(agency, create=False):
-    found = agency.named.get(NAME)
-    if found is None:
-        found = Batches()
-        if create:
-            agency.add_named(NAME, found)
-        else:
-            found.__name__, found.__parent__ = NAME, agency
-    return found
+    return part_of(agency, NAME, Batches, create)
 
 
 # -- 1. candidates ---------------------------------------------------------------

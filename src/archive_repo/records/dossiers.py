@@ -18,13 +18,12 @@ then a new version of the dossier (``versions``), audited.
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
-from pyramid.authorization import Allow
 
 from .. import timeutil
 from ..doctypes import DOCTYPES
 from ..errors import BadRequest, Conflict
 from ..events import DossierChanged, fire
-from ..resources.folder import IntFolder
+from .folders import AgencyFolder, part_of
 from . import fields as fd
 from .holds import actor_name, check_not_held
 from .retention import schedule_of
@@ -139,7 +138,7 @@ def wrong_state(dossier, action):
                     [{"state": dossier.state, "action": action}])
 
 
-class Dossiers(IntFolder):
+class Dossiers(AgencyFolder):
     """An agency's dossiers.  Clerks of the agency and archivists manage
     them; the archive side (``archive_dossiers``) is the archivist's."""
 
@@ -148,14 +147,6 @@ class Dossiers(IntFolder):
         self.by_number = OOBTree()      # (year, number) → key: numbers unique per year
         self.by_record = OOBTree()      # record path → tuple of keys
 
-    @property
-    def agency_code(self):
-        return self.__parent__.code
-
-    @property
-    def __acl__(self):
-        return [(Allow, "clerk:%s" % self.agency_code, ("view", "manage_dossiers")),
-                (Allow, "role:archivist", ("view", "manage_dossiers", "archive_dossiers"))]
 
     def next_number(self, year):
         """``NN`` after the highest plain number of ``year``."""
@@ -170,14 +161,7 @@ class Dossiers(IntFolder):
 def dossiers_of(agency, create=False):
     """The agency's Dossiers; a transient, empty one (for traversal) when it
     has none yet and ``create`` is false."""
-    found = agency.named.get(NAME)
-    if found is None:
-        found = Dossiers()
-        if create:
-            agency.add_named(NAME, found)
-        else:
-            found.__name__, found.__parent__ = NAME, agency
-    return found
+    return part_of(agency, NAME, Dossiers, create)
 
 
 # -- operations: each checks, changes, then fires its event -------------------

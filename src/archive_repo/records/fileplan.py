@@ -10,11 +10,10 @@ approved plan opens dossiers, each entry at most once.
 import re
 
 from persistent import Persistent
-from pyramid.authorization import Allow
 
 from ..errors import BadRequest, Conflict
 from ..events import DossierChanged, fire
-from ..resources.folder import IntFolder
+from .folders import AgencyFolder, part_of
 from . import dossiers as ds
 from . import fields as fd
 from .retention import schedule_of
@@ -63,29 +62,13 @@ class FilePlan(Persistent):
                 "limited": len(self.entries) - permanent}
 
 
-class FilePlans(IntFolder):
+class FilePlans(AgencyFolder):
     min_key = 1900
     max_key = 2999
 
-    @property
-    def agency_code(self):
-        return self.__parent__.code
-
-    @property
-    def __acl__(self):
-        return [(Allow, "clerk:%s" % self.agency_code, ("view", "manage_dossiers")),
-                (Allow, "role:archivist", ("view", "manage_dossiers", "archive_dossiers"))]
-
 
 def plans_of(agency, create=False):
-    found = agency.named.get(NAME)
-    if found is None:
-        found = FilePlans()
-        if create:
-            agency.add_named(NAME, found)
-        else:
-            found.__name__, found.__parent__ = NAME, agency
-    return found
+    return part_of(agency, NAME, FilePlans, create)
 
 
 def clean_headings(raw):

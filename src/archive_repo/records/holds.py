@@ -15,12 +15,11 @@ record's recall is never committed, whichever entry point made it.
 """
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from pyramid.authorization import Allow
 
 from .. import timeutil
 from ..errors import BadRequest, Conflict
 from ..events import DossierChanged, fire
-from ..resources.folder import IntFolder
+from .folders import AgencyFolder, part_of
 
 NAME = "holds"
 # the workflow's changes a hold forbids (RecordModified's ``what``)
@@ -56,33 +55,19 @@ class Hold(Persistent):
                 "active": self.active, "lifted": lifted}
 
 
-class Holds(IntFolder):
+class Holds(AgencyFolder):
     """An agency's holds; ``active`` maps a held path → the keys of the
     holds that stand on it (the one lookup every destructive path makes)."""
+    clerk = ("view",)
+    archivist = ("view", "place_holds")
 
     def __init__(self):
         super().__init__()
         self.active = OOBTree()
 
-    @property
-    def agency_code(self):
-        return self.__parent__.code
-
-    @property
-    def __acl__(self):
-        return [(Allow, "clerk:%s" % self.agency_code, ("view",)),
-                (Allow, "role:archivist", ("view", "place_holds"))]
-
 
 def holds_of(agency, create=False):
-    found = agency.named.get(NAME)
-    if found is None:
-        found = Holds()
-        if create:
-            agency.add_named(NAME, found)
-        else:
-            found.__name__, found.__parent__ = NAME, agency
-    return found
+    return part_of(agency, NAME, Holds, create)
 
 
 def agency_of(resource):
