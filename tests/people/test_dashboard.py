@@ -55,3 +55,21 @@ def test_dashboard_shows_failing_rules_overdue_lag_fixity_and_backup(penv, tmp_p
     assert "đã kiểm tra %d tệp, tất cả nguyên vẹn" % summary["checked"] in shown["fixity"]
     assert timeutil.now().strftime("%d/%m/%Y") in shown["fixity"]
     assert "bản đầy đủ vào %s" % (tmp_path / "sao-luu") in shown["backup"]
+
+
+def test_a_figure_that_raises_is_shown_as_unavailable_not_a_500(penv):
+    from archive_repo.audit.dashboard import UNAVAILABLE, IDashboardFigures
+
+    def broken(request):
+        raise RuntimeError("no figures today")
+    figures = penv.registry.getUtility(IDashboardFigures)
+    figures.append((99, "broken", broken))
+    try:
+        app = fresh(penv)
+        add(penv, "khanh", roles=("archivist",), agency=None, name="Lê Khánh",
+            position="Lưu trữ viên")
+        sign_in(app, "khanh")
+        shown = dashboard(app)
+        assert shown["broken"] == UNAVAILABLE and "fixity" in shown
+    finally:
+        figures.remove((99, "broken", broken))
