@@ -28,6 +28,7 @@ CONCERNS = [
     "archive_repo.preservation",
     "archive_repo.reports",
     "archive_repo.records",
+    "archive_repo.preview",
 ]
 
 DEFAULTS = {

@@ -286,5 +286,7 @@ def includeme(config):
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_health_check("audit", check_health)
     config.add_subscriber(on_person_event, PersonEvent)
+    from .dashboard import add_dashboard_figure
+    config.add_directive("add_dashboard_figure", add_dashboard_figure)
     config.add_nav("Tổng quan", "/dashboard", roles=("archivist", "admin"), order=3)
     config.add_nav("Nhật ký", "/audit", roles=("archivist", "admin"), order=60)

@@ -12,6 +12,7 @@ from .. import timeutil
 from ..errors import BadRequest
 from ..resources.root import ArchiveRoot
 from . import audit_conn, get_log, labels
+from .dashboard import figures_of
 
 LIMIT = 500
 CSV_LIMIT = 100000
@@ -118,6 +119,6 @@ def dashboard_view(request):
     today = timeutil.now().date()
     counts = activity(get_log(audit_conn(request)), today)
     return render_to_response("archive_repo.audit:templates/dashboard.jinja2", {
-        "c": counts, "today": today,
+        "c": counts, "today": today, "figures": figures_of(request),
         "share": round(100.0 * counts["equivalent"] / counts["month"], 1)
         if counts["month"] else None}, request=request)

@@ -81,6 +81,7 @@ def includeme(config):
     config.add_subscriber(on_application_created, ApplicationCreated)
     from .health import check_health
     config.add_health_check("index", check_health)
+    config.add_dashboard_figure("index_lag", "archive_repo.indexing.health.lag_figure", order=40)
 
 
 # Start-up applies this much queued work before the app serves (what a crash

@@ -28,3 +28,18 @@ def check_health(registry):
     status = "degraded" if rebuilding or age > LAG_DEGRADED else "ok"
     return {"status": status, "outbox_depth": depth, "oldest_pending_seconds": age,
             "failed": failed, "feed_behind": feed_behind, "rebuilding": rebuilding}
+
+
+def lag_figure(request):
+    """The dashboard's index lag: what the full-text index has yet to apply."""
+    found = check_health(request.registry)
+    parts = ["%d lô thay đổi đang chờ" % found["outbox_depth"]]
+    if found["outbox_depth"]:
+        parts.append("lô cũ nhất chờ %d giây" % found["oldest_pending_seconds"])
+    if found["feed_behind"]:
+        parts.append("%d thay đổi từ máy chủ khác chưa theo kịp" % found["feed_behind"])
+    if found["failed"]:
+        parts.append("%d văn bản không lập chỉ mục được" % found["failed"])
+    if found["rebuilding"]:
+        parts.append("đang lập lại chỉ mục")
+    return {"label": "Độ trễ của chỉ mục tìm kiếm", "value": "; ".join(parts)}

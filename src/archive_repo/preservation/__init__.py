@@ -56,5 +56,9 @@ def includeme(config):
     config.include(".subscribers")
     config.add_tween("archive_repo.preservation.maintenance.tween_factory")
     config.add_health_check("maintenance", health_check)
+    config.add_dashboard_figure("fixity", "archive_repo.preservation.dashboard.fixity_figure",
+                                order=50)
+    config.add_dashboard_figure("backup", "archive_repo.preservation.dashboard.backup_figure",
+                                order=60)
     config.add_request_method("archive_repo.preservation.maintenance.request_notice",
                               "maintenance_notice", reify=True)

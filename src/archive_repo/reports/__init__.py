@@ -30,3 +30,5 @@ def includeme(config):
     config.add_subscriber(facts.on_record_changed, RecordAdded)
     config.add_subscriber(facts.on_record_changed, RecordModified)
     config.add_evolve_step(facts.build, "2026-12-report-facts")
+    config.add_dashboard_figure("failing_rules", "archive_repo.reports.dashboard.failing_figure",
+                                order=20)

@@ -33,7 +33,7 @@ OBJSTM = re.compile(rb"obj\s*<<((?:(?!>>\s*stream).)*?/Type\s*/ObjStm.*?)>>\s*st
 COUNT = re.compile(rb"/N\s+(\d+)")
 SKIP_KEYS = {"/Parent", "/P", "/Dest", "/Prev", "/Next", "/First", "/Last"}
 # PDFium is not thread-safe (pypdfium2's documentation): one render at a time.
-_PDFIUM = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
 
 
 def written_objects(tail):
@@ -160,7 +160,7 @@ def field_widgets(pdf):
     return found
 
 
-def _open(data):
+def open_document(data):
     """A PDFium document that draws form fields: without a form environment
     PDFium leaves widgets out, and a shadow attack lives in them."""
     import pypdfium2
@@ -185,7 +185,7 @@ def _compare(ctx, data, final):
         pages = touched_pages(ctx.pdf, written_objects(data[end:]))
         if not pages:
             continue
-        signed = _open(data[:end])
+        signed = open_document(data[:end])
         try:
             for index in pages:
                 compared.append({"field": sig.field, "page": index + 1})
@@ -207,8 +207,8 @@ def signed_view_unchanged(ctx):
     if not ctx.signatures or ctx.pdf is None:
         return Check("signed_view_unchanged", ARTICLE, None,
                      "Văn bản không có chữ ký số để so sánh hình ảnh.", REJECT)
-    with _PDFIUM:
-        final = _open(data)
+    with PDFIUM_LOCK:
+        final = open_document(data)
         try:
             found, compared = _compare(ctx, data, final)
         finally:

@@ -27,6 +27,8 @@ def includeme(config):
     config.add_nav("Bị từ chối", "/{agency}/refused", roles=("clerk",), order=22)
     config.add_nav("Quá hạn", "/{agency}/overdue", roles=("clerk",), order=24)
     config.add_nav("Sổ văn bản đến", "/{agency}/incoming", roles=("clerk",), order=26)
+    config.add_dashboard_figure("overdue", "archive_repo.workflow.tracking.overdue_figure",
+                                order=30)
     config.add_record_part("versions", Versions)
     config.add_record_part("deliveries", Deliveries)
     config.add_refusal_reason(copy_destroyed)

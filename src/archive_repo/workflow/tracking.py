@@ -56,3 +56,17 @@ def overdue(outbox, days, today, calendar):
 def refused(outbox):
     """The sender's refused deliveries, newest first."""
     return dl.listing(outbox, states={"refused"})
+
+
+DASHBOARD_DAYS = 1          # the overdue page's default
+
+
+def overdue_figure(request):
+    """The dashboard's count of deliveries waiting, across every agency."""
+    from ..rules import rule_policy
+    from ..rules.calendar import calendar_for
+    calendar, today = calendar_for(rule_policy(request.registry)), timeutil.now().date()
+    count = sum(len(overdue(dl.index_of(agency, dl.OUTBOX), DASHBOARD_DAYS, today, calendar))
+                for agency in request.root.agencies.values())
+    return {"label": "Văn bản gửi đi chưa được tiếp nhận sau %d ngày làm việc"
+            % DASHBOARD_DAYS, "value": str(count)}
