@@ -30,3 +30,4 @@ def includeme(config):
     config.add_subscriber(facts.on_record_changed, RecordAdded)
     config.add_subscriber(facts.on_record_changed, RecordModified)
     config.add_evolve_step(facts.build, "2026-12-report-facts")
+    config.add_nav("Thống kê, báo cáo", "/reports", roles=("archivist", "admin"), order=55)
