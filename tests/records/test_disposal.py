@@ -194,3 +194,8 @@ def test_disposal(denv):
     assert [(d["status"], d["decision"], d["sha256"]) for d in reported] == [
         ("destroyed", "45/QĐ-UBND", gone[0]["sha256"])]
     assert summary["counts"]["destroyed"] == len(summary["destroyed"]) >= 1
+    conn = env.conn()
+    try:        # restore's and upgrade's checks read only what has bytes
+        assert paths[0] not in [r.path for _, r, _ in fixity.select(env.root(conn), H38)]
+    finally:
+        conn.close()

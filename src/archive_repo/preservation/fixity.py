@@ -102,10 +102,11 @@ def check_version(version):
 
 # -- which files -----------------------------------------------------------
 
-def select(root, agency=None, year=None, after=None):
+def select(root, agency=None, year=None, after=None, destroyed=False):
     """(path, version) in agency / year / number / version order, after the
-    key ``after`` (a resumed run's cursor).  Destroyed records come too:
-    the run reports them as ``destroyed`` instead of reading them."""
+    key ``after`` (a resumed run's cursor).  Destroyed records (a tombstone,
+    the bytes gone on purpose) only with ``destroyed``: a run reports them,
+    restore and upgrade checks have nothing of them to read."""
     codes = [agency] if agency else list(root.agencies.keys())
     for code in codes:
         container = root.agencies.get(code)
@@ -115,6 +116,8 @@ def select(root, agency=None, year=None, after=None):
             if y not in container.data:
                 continue
             for record in container.data[y].values():
+                if record.destroyed and not destroyed:
+                    continue
                 for version in record.versions:
                     key = (code, y, record.number, version.number)
                     if after is None or key > tuple(after):
@@ -172,7 +175,8 @@ class Run:
             state = find_state(conn)
             now_stamp = timeutil.to_stamp(timeutil.now())
             for key, record, version in select(root, self.scope["agency"],
-                                               self.scope["year"], self.summary["cursor"]):
+                                               self.scope["year"], self.summary["cursor"],
+                                               destroyed=True):
                 if self.deadline is not None and time.monotonic() > self.deadline:
                     break
                 if record.destroyed:
@@ -269,4 +273,5 @@ def runs(conn, limit=20):
 
 
 def count_versions(root, agency=None, year=None):
-    return sum(1 for _ in select(root, agency, year))
+    """What a run goes through (its progress bar's total)."""
+    return sum(1 for _ in select(root, agency, year, destroyed=True))
