@@ -61,3 +61,33 @@ def test_dashboard_counts_this_months_deposits_and_recalls(penv):
     after = figures()
     assert int(after[0]) == int(before[0]) + 1 and int(after[1]) == int(before[1]) + 1
     assert "/%s (" % after[1] in after[2]
+
+
+def menu_links(page):
+    """``{title: href}`` of the layout's menu."""
+    import re
+    nav = page.text.split("<nav", 1)[1].split("</nav>", 1)[0]
+    return {title.strip(): href for href, title in
+            re.findall(r'<a[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', nav)}
+
+
+def test_menu_lists_reports_and_records_management_by_role(penv):
+    add(penv, "minh", roles=("archivist",), agency=None, name="Lê Văn Minh",
+        position="Lưu trữ viên")
+    add(penv, "phamha", name="Phạm Thị Hà")
+    archivist = fresh(penv)
+    sign_in(archivist, "minh")
+    links = menu_links(archivist.get("/", headers=HTML))
+    assert links["Thống kê, báo cáo"].endswith("/reports")
+    assert archivist.get(links["Thống kê, báo cáo"], headers=HTML).status_int == 200
+    assert "Hồ sơ" not in links          # no agency of his own: no agency screens
+    clerk = fresh(penv)
+    sign_in(clerk, "phamha")
+    from tests.conftest import H38
+    links = menu_links(clerk.get("/%s/" % H38, headers=HTML))
+    assert "Thống kê, báo cáo" not in links
+    for title, name in (("Kế hoạch lập hồ sơ", "fileplans"), ("Hồ sơ", "dossiers"),
+                        ("Nộp lưu hồ sơ", "deposits"), ("Tạm giữ, phong tỏa", "holds"),
+                        ("Tiêu hủy tài liệu", "disposals")):
+        assert links[title].endswith("/%s/%s/" % (H38, name))
+        assert clerk.get(links[title], headers=HTML).status_int == 200

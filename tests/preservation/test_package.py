@@ -66,11 +66,23 @@ def test_the_package_is_a_valid_bag_with_valid_mets_and_ead(exported, tmp_path):
     assert bag.info["External-Identifier"] == mets.get("OBJID")
     pdfs = sorted((aip / "representations/rep1/data").rglob("*.pdf"))
     assert len(pdfs) == 3
+    # each document's edXML header, referenced in METS with its SHA-256
+    listed = {f.find("{%s}FLocat" % package.METS_NS).get("{%s}href" % package.XLINK_NS):
+              f.get("CHECKSUM") for f in mets.iter("{%s}file" % package.METS_NS)}
+    for n in (1, 2, 3):
+        rel = "representations/rep1/metadata/other/edxml-header_%d.xml" % n
+        header = etree.parse(str(aip / rel)).getroot()
+        assert etree.QName(header).localname == "MessageHeader"
+        assert header.findtext(".//{*}Subject")
+        assert header.findtext(".//{*}From/{*}OrganId") == H38
+        assert listed[rel] == package.sha256_of(str(aip / rel))
     # a schema that accepts everything would prove nothing: a damaged METS fails
     mets.find("{%s}metsHdr" % package.METS_NS).attrib.pop("CREATEDATE")
     assert not package.schema("mets-aip.xsd").validate(etree.ElementTree(mets))
     (aip / pdfs[0].relative_to(aip)).write_bytes(b"%PDF-1.7 changed")
     assert "SHA-256" in " ".join(package.check_xml(str(aip)))
+    (aip / rel).write_bytes(b"<MessageHeader/>")
+    assert any(p.startswith(rel) for p in package.check_xml(str(aip)))
 
 
 def test_round_trip_into_an_empty_archive(exported, tmp_path):
@@ -79,6 +91,9 @@ def test_round_trip_into_an_empty_archive(exported, tmp_path):
     target.mkdir()
     stop(build_env(target))
     target_ini = write_ini(target)
+    with zipfile.ZipFile(out) as z:
+        headers = [n for n in z.namelist() if "/metadata/other/edxml-header_" in n]
+    assert sorted(h.rsplit("_", 1)[1] for h in headers) == ["1.xml", "2.xml", "3.xml"]
     assert "Đã nhập 3 văn bản" in cli(target_ini, "import-package", out).stdout
     source, copy = build_env(var), build_env(target)
     try:

@@ -178,7 +178,7 @@ def test_disposal(denv):
     assert "Đã tiêu hủy" in listing
 
     # preservation: a PREMIS deletion event per destroyed record, and fixity
-    # passes over what is left (the destroyed bytes are gone on purpose)
+    # reports it as destroyed by the decision, not missing, and no failure
     from archive_repo.preservation import fixity
     from archive_repo.preservation.events import events_of
     conn = env.conn()
@@ -189,3 +189,13 @@ def test_disposal(denv):
     assert len(deletion) == 1 and deletion[0]["detail"]["detail"]["decision"] == "45/QĐ-UBND"
     _, summary = fixity.run_fixity(env.registry, agency=H38)
     assert fixity.all_ok(summary) and summary["checked"] > 0
+    assert summary["counts"]["missing"] == 0
+    reported = [d for d in summary["destroyed"] if d["path"] == paths[0]]
+    assert [(d["status"], d["decision"], d["sha256"]) for d in reported] == [
+        ("destroyed", "45/QĐ-UBND", gone[0]["sha256"])]
+    assert summary["counts"]["destroyed"] == len(summary["destroyed"]) >= 1
+    conn = env.conn()
+    try:        # restore's and upgrade's checks read only what has bytes
+        assert paths[0] not in [r.path for _, r, _ in fixity.select(env.root(conn), H38)]
+    finally:
+        conn.close()

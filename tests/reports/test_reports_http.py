@@ -91,12 +91,21 @@ def test_access_statistics_from_the_audit_trail(web):
     for who in ("archivist", "archivist", ("clerk", H38)):
         web.testapp.get(path, headers=web.auth(who))
     web.testapp.get(path, headers=web.auth(("clerk", SYT)), status=403)   # not a receiver
+    record = path[:-len("/document.pdf")]
+    # the record's page and its JSON are each a view; a HEAD and a refused read are not
+    web.testapp.get(record, headers=dict(web.auth("archivist"), Accept="text/html"))
+    seen = web.testapp.get(record, headers=dict(web.auth(("clerk", H38)),
+                                                Accept="application/json")).json
+    web.testapp.head(record, headers=web.auth("archivist"))
+    web.testapp.get(record, headers=web.auth(("clerk", SYT)), status=403)
+    # a visit is counted, not a step of the record's life
+    assert "view_record" not in [h["action"] for h in seen["history"]]
     stats = get(web, period=month, kind="access").json
     assert stats["totals"]["downloads"] == 3            # the refused read is not one
-    assert stats["by_document"] == [{"document": path[:-len("/document.pdf")],
-                                     "views": 0, "downloads": 3}]
-    assert stats["by_agency"] == [{"agency": STTTT, "views": 0, "downloads": 3}]
-    assert [m["downloads"] for m in stats["by_month"]] == [3]
+    assert stats["totals"]["views"] == 2
+    assert stats["by_document"] == [{"document": record, "views": 2, "downloads": 3}]
+    assert stats["by_agency"] == [{"agency": STTTT, "views": 2, "downloads": 3}]
+    assert [(m["views"], m["downloads"]) for m in stats["by_month"]] == [(2, 3)]
     other = get(web, period=month, kind="access", agency=H38).json
     assert other["totals"]["downloads"] == 0 and other["by_document"] == []
 

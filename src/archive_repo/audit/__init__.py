@@ -266,8 +266,14 @@ def write_standalone(registry, entry):
     return False
 
 
+# Reads of a page are counted (access statistics) but are no step in the
+# object's life: its history would otherwise grow by every visit.
+NOT_HISTORY = frozenset({"view_record"})
+
+
 def history(request, target):
-    return get_log(audit_conn(request)).for_target(target)
+    return [entry for entry in get_log(audit_conn(request)).for_target(target)
+            if entry["action"] not in NOT_HISTORY]
 
 
 def check_health(registry):

@@ -12,6 +12,7 @@ ACTIONS = {
     "import_edxml": "Nhập từ thông điệp edXML",
     "status_edxml": "Nhận trạng thái edXML",
     "read_document": "Đọc tệp văn bản",
+    "view_record": "Xem văn bản",
     "read": "Truy cập",
     "write": "Thao tác ghi",
     "sign_in": "Đăng nhập",

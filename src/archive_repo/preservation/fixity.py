@@ -2,7 +2,10 @@
 
 Each file is ``ok``, ``changed`` (other bytes or size), ``missing`` (the
 blob file is gone) or ``error`` (it could not be read: permissions, a
-directory where the file should be, a storage fault).  Nothing but a
+directory where the file should be, a storage fault).  A version of a
+destroyed record (disposal: the bytes gone on purpose, by a decision) is
+``destroyed``: counted and listed with the decision's reference, not a
+failure — an auditor must see it was destroyed, not lost.  Nothing but a
 complete read with matching digest and size is ``ok`` — DSpace's checker
 once recorded success on mismatches and Archivematica's exited 0 after an
 internal error.
@@ -33,8 +36,10 @@ from . import events
 
 FIXITY_KEY = "archive_repo.preservation.fixity"
 OK, CHANGED, MISSING, ERROR = "ok", "changed", "missing", "error"
-STATUSES = (OK, CHANGED, MISSING, ERROR)
-LABELS = {OK: "nguyên vẹn", CHANGED: "bị thay đổi", MISSING: "bị mất", ERROR: "lỗi đọc"}
+DESTROYED = "destroyed"
+STATUSES = (OK, CHANGED, MISSING, ERROR, DESTROYED)
+LABELS = {OK: "nguyên vẹn", CHANGED: "bị thay đổi", MISSING: "bị mất", ERROR: "lỗi đọc",
+          DESTROYED: "đã tiêu hủy theo quyết định"}
 BLOCK = 1 << 20
 BATCH = 200             # versions per commit of the state
 
@@ -97,10 +102,11 @@ def check_version(version):
 
 # -- which files -----------------------------------------------------------
 
-def select(root, agency=None, year=None, after=None):
+def select(root, agency=None, year=None, after=None, destroyed=False):
     """(path, version) in agency / year / number / version order, after the
-    key ``after`` (a resumed run's cursor).  Destroyed records (disposal:
-    a tombstone, the bytes gone on purpose) have nothing left to check."""
+    key ``after`` (a resumed run's cursor).  Destroyed records (a tombstone,
+    the bytes gone on purpose) only with ``destroyed``: a run reports them,
+    restore and upgrade checks have nothing of them to read."""
     codes = [agency] if agency else list(root.agencies.keys())
     for code in codes:
         container = root.agencies.get(code)
@@ -110,7 +116,7 @@ def select(root, agency=None, year=None, after=None):
             if y not in container.data:
                 continue
             for record in container.data[y].values():
-                if record.destroyed:
+                if record.destroyed and not destroyed:
                     continue
                 for version in record.versions:
                     key = (code, y, record.number, version.number)
@@ -125,7 +131,7 @@ def new_summary(agency, year, due_days):
             "complete": False, "scope": {"agency": agency, "year": year,
                                          "due_days": due_days},
             "checked": 0, "skipped": 0, "counts": {s: 0 for s in STATUSES},
-            "problems": [], "cursor": None}
+            "problems": [], "destroyed": [], "cursor": None}
 
 
 def is_due(state, path, number, due_days, now_stamp):
@@ -148,6 +154,9 @@ class Run:
             if resume and state.open_run is not None:
                 self.id = state.open_run
                 self.summary = json.loads(state.runs[self.id])
+                # a run opened before destroyed versions were reported
+                self.summary["counts"].setdefault(DESTROYED, 0)
+                self.summary.setdefault("destroyed", [])
             else:
                 self.id = (state.runs.maxKey() + 1) if len(state.runs) else 1
                 self.summary = new_summary(agency, year, due_days)
@@ -166,10 +175,13 @@ class Run:
             state = find_state(conn)
             now_stamp = timeutil.to_stamp(timeutil.now())
             for key, record, version in select(root, self.scope["agency"],
-                                               self.scope["year"], self.summary["cursor"]):
+                                               self.scope["year"], self.summary["cursor"],
+                                               destroyed=True):
                 if self.deadline is not None and time.monotonic() > self.deadline:
                     break
-                if not is_due(state, record.path, version.number, self.scope["due_days"],
+                if record.destroyed:
+                    self.note_destroyed(record, version)
+                elif not is_due(state, record.path, version.number, self.scope["due_days"],
                               now_stamp):
                     self.summary["skipped"] += 1
                 else:
@@ -199,6 +211,18 @@ class Run:
         if self.progress:
             self.progress()
 
+    def note_destroyed(self, record, version):
+        """Nothing to read: the tombstone says which decision destroyed it."""
+        stone = record.tombstone
+        self.summary["counts"][DESTROYED] += 1
+        self.summary["destroyed"].append({
+            "path": record.path, "version": version.number, "status": DESTROYED,
+            "sha256": version.sha256, "decision": stone.get("decision_number"),
+            "decision_date": stone.get("decision_date"),
+            "destroyed_at": stone.get("destroyed_at")})
+        if self.progress:
+            self.progress()
+
     def save(self):
         finished = self.summary["complete"]
         stamp = timeutil.to_stamp(timeutil.now())
@@ -225,6 +249,7 @@ def run_fixity(registry, agency=None, year=None, budget_minutes=None, resume=Fal
 
 
 def all_ok(summary):
+    """Every file read was intact (destroyed versions are no failure)."""
     return not summary["problems"]
 
 
@@ -248,4 +273,5 @@ def runs(conn, limit=20):
 
 
 def count_versions(root, agency=None, year=None):
-    return sum(1 for _ in select(root, agency, year))
+    """What a run goes through (its progress bar's total)."""
+    return sum(1 for _ in select(root, agency, year, destroyed=True))

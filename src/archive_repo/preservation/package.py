@@ -12,6 +12,8 @@ Inside the zip, one folder named from the package's OBJID (``urn:uuid:…``,
     representations/rep1/metadata/preservation/PREMIS_doc_<n>.xml
     representations/rep1/metadata/other/record_<n>.json   metadata, versions, validation
                                               reports, audit history (what import reads)
+    representations/rep1/metadata/other/edxml-header_<n>.xml   the document's edXML
+                                              MessageHeader (QCVN 102:2016), as sent
     schemas/                                  the XSDs the METS and EAD are checked against
 
 Every reference is a relative path with its SHA-256; times are +07:00.
@@ -35,6 +37,7 @@ from lxml import etree
 
 from .. import audit, db, timeutil
 from ..errors import ArchiveError
+from ..edxml.build import message_header
 from ..events import RecordAdded, fire
 from ..records.dossiers import dossiers_of
 from ..resources import Agency, Record, Version, get_root
@@ -235,6 +238,14 @@ def mets_document(objid, label, base, groups, created):
 
 # -- export ----------------------------------------------------------------------
 
+def organ_namer(root):
+    """An agency's name for the edXML header (its code when it has none)."""
+    def name(code):
+        agency = root.agencies.get(code)
+        return agency.name if agency is not None and agency.name else code
+    return name
+
+
 def build_aip(conn, aip, objid, container, year, records, created, creation):
     files, groups_rep, groups_meta = {}, [], []
     for record in records:
@@ -247,6 +258,7 @@ def build_aip(conn, aip, objid, container, year, records, created, creation):
             files[object_id(record.path, version)] = rel
             groups_rep.append((rel, "application/pdf"))
     events = [(r, events_of(conn, r.path) + [creation[r.path]]) for r in records]
+    organ_name = organ_namer(get_root(conn))
     for record, evs in events:
         base = "%s/metadata" % REP
         first = files[object_id(record.path, record.versions[0])]
@@ -258,6 +270,8 @@ def build_aip(conn, aip, objid, container, year, records, created, creation):
             "%s/other/record_%d.json" % (base, record.number):
                 json.dumps(dict(record_json(conn, record, files), premis_events=evs),
                            ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"),
+            "%s/other/edxml-header_%d.xml" % (base, record.number):
+                xml_bytes(message_header(record, organ_name)),
         }
         for rel, data in items.items():
             write(os.path.join(aip, rel), data)

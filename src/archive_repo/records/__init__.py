@@ -24,6 +24,15 @@ from ..events import RecordModified
 from . import deposit, disposal, dossiers, fileplan, holds, retention
 
 
+MENU = (
+    ("Kế hoạch lập hồ sơ", fileplan.NAME, 30),
+    ("Hồ sơ", dossiers.NAME, 31),
+    ("Nộp lưu hồ sơ", deposit.NAME, 32),
+    ("Tạm giữ, phong tỏa", holds.NAME, 33),
+    ("Tiêu hủy tài liệu", disposal.NAME, 34),
+)
+
+
 def includeme(config):
     config.add_subscriber(disposal.refuse_destroyed, ContextFound)
     config.add_agency_part(disposal.NAME, disposal.batches_of)
@@ -33,3 +42,7 @@ def includeme(config):
     retention.load(config.registry)
     config.add_agency_part(dossiers.NAME, dossiers.dossiers_of)
     config.add_agency_part(fileplan.NAME, fileplan.plans_of)
+    # an agency's own screens: left out of the menu of someone without one
+    for title, name, order in MENU:
+        config.add_nav(title, "/{agency}/%s/" % name, roles=("clerk", "archivist"),
+                       order=order)

@@ -32,3 +32,4 @@ def includeme(config):
     config.add_evolve_step(facts.build, "2026-12-report-facts")
     config.add_dashboard_figure("failing_rules", "archive_repo.reports.dashboard.failing_figure",
                                 order=20)
+    config.add_nav("Thống kê, báo cáo", "/reports", roles=("archivist", "admin"), order=55)

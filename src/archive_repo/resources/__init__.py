@@ -1,7 +1,7 @@
 """The traversal tree: root → agency (code) → year → record (number)."""
 from .agency import Agencies, Agency, Year  # noqa: F401
 from .folder import Folder, IntFolder  # noqa: F401
-from .record import Record, Version, new_version  # noqa: F401
+from .record import Record, Version, new_version, note_viewed  # noqa: F401
 from .root import ArchiveRoot, get_root  # noqa: F401
 
 

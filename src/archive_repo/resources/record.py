@@ -15,6 +15,7 @@ from zope.interface import Interface, implementer
 
 from .. import timeutil
 from ..errors import Gone
+from ..events import RecordActionNoted, fire
 
 
 class IRecord(Interface):
@@ -203,6 +204,14 @@ def new_version(record, sha256, size, filename, by, report, reason="new",
     version = Version(len(record.versions) + 1, sha256, size, filename,
                       at or timeutil.now(), by, report, reason)
     return record.add_version(version)
+
+
+def note_viewed(record, request):
+    """A person or machine read the record's particulars (its page or JSON):
+    only the audit trail hears it, in the request's transaction as a
+    download's entry is; the access statistics count it as a view."""
+    fire(request.registry, RecordActionNoted(record, request, action="view_record",
+                                             actor=request.identity))
 
 
 def check_not_destroyed(record):

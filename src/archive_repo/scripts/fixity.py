@@ -2,7 +2,8 @@
 [--resume] [--due]`` — re-read every stored version (preservation.fixity).
 
 Exit 0 only when every file checked is intact; 1 and one line per file that
-is ``changed`` / ``missing`` / ``error`` otherwise.  A run stopped by its
+is ``changed`` / ``missing`` / ``error`` otherwise.  Versions of destroyed
+records are listed as ``destroyed`` with the decision's number (no failure).  A run stopped by its
 budget says so and is continued with ``--resume``.
 """
 from .. import db
@@ -38,11 +39,15 @@ def run(args, env):
                                            problem["version"],
                                            fixity.LABELS[problem["status"]],
                                            problem.get("error") or problem.get("file") or ""))
+    for gone in summary["destroyed"]:
+        print("destroyed %s/versions/%d %s %s" % (gone["path"], gone["version"],
+                                                  fixity.LABELS[fixity.DESTROYED],
+                                                  gone["decision"] or ""))
     counts = summary["counts"]
     print("Lần kiểm tra %d: đã kiểm tra %d tệp — nguyên vẹn %d, bị thay đổi %d, bị mất %d, "
-          "lỗi đọc %d; bỏ qua (chưa đến hạn) %d"
+          "lỗi đọc %d; đã tiêu hủy %d; bỏ qua (chưa đến hạn) %d"
           % (run_id, summary["checked"], counts["ok"], counts["changed"], counts["missing"],
-             counts["error"], summary["skipped"]))
+             counts["error"], counts["destroyed"], summary["skipped"]))
     if not summary["complete"]:
         print("Chưa kiểm tra hết (hết thời gian cho phép): chạy lại với --resume")
     return 0 if fixity.all_ok(summary) else 1

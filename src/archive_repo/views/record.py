@@ -5,7 +5,7 @@ from pyramid.view import exception_view_config, view_config
 
 from .. import audit, conditional, timeutil
 from ..audit import labels
-from ..resources import Record
+from ..resources import Record, note_viewed
 from ..http import wants_json
 from ..http.errors import error_response
 from ..http.serialize import record_json
@@ -15,6 +15,8 @@ from ..http.serialize import record_json
 def record_view(request):
     record = request.context
     data = record_json(request, record)
+    if request.method == "GET":
+        note_viewed(record, request)
     if wants_json(request):
         return render_to_response("json", data, request=request)
     return render_to_response("archive_repo:templates/record.jinja2",
