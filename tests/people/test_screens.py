@@ -91,3 +91,9 @@ def test_menu_lists_reports_and_records_management_by_role(penv):
                         ("Tiêu hủy tài liệu", "disposals")):
         assert links[title].endswith("/%s/%s/" % (H38, name))
         assert clerk.get(links[title], headers=HTML).status_int == 200
+    # the printable outgoing register of this year, from the clerk's menu
+    from archive_repo import timeutil
+    book = clerk.get(links["Sổ văn bản đi"])
+    assert book.content_type == "application/pdf" and book.body.startswith(b"%PDF")
+    assert "%s-%d.pdf" % (H38.replace(".", "-"), timeutil.now().year) in \
+        book.headers["Content-Disposition"]

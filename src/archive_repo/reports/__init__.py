@@ -33,3 +33,5 @@ def includeme(config):
     config.add_dashboard_figure("failing_rules", "archive_repo.reports.dashboard.failing_figure",
                                 order=20)
     config.add_nav("Thống kê, báo cáo", "/reports", roles=("archivist", "admin"), order=55)
+    # the printable outgoing register (sổ văn bản đi) of this year
+    config.add_nav("Sổ văn bản đi", "/{agency}/book?kind=outgoing", roles=("clerk",), order=27)

@@ -10,6 +10,7 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from .. import timeutil
 from ..errors import BadRequest
 from ..http import wants_json
 from ..resources import Agency, ArchiveRoot
@@ -73,9 +74,10 @@ def statistics_page(request, period, agency, subtree):
 
 @view_config(context=Agency, name="book", request_method="GET", permission="view")
 def book_view(request):
-    """``GET /{agency}/book?year=2026&kind=outgoing|incoming|handling&format=pdf|xlsx``"""
+    """``GET /{agency}/book?year=2026&kind=outgoing|incoming|handling&format=pdf|xlsx``;
+    without ``year``, this year's (Vietnam time) — what the menu opens."""
     try:
-        year = int(request.params.get("year", ""))
+        year = int(request.params.get("year") or timeutil.now().year)
     except ValueError:
         raise BadRequest("invalid_year", "Năm phải là số (YYYY).", [{"field": "year"}])
     kind, fmt = request.params.get("kind", "outgoing"), request.params.get("format", "pdf")
