@@ -21,12 +21,11 @@ import calendar
 import hashlib
 from datetime import date, timedelta
 
-from persistent import Persistent
 
 from .. import timeutil
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..events import DossierChanged, fire
-from .folders import AgencyFolder, part_of
+from .folders import AgencyFolder, AgencyItem, part_of
 from . import dossiers as ds
 from .holds import actor_name
 
@@ -130,7 +129,7 @@ def keep_back(dossier, raw, actor, at, *, registry, request=None):
 
 # -- the deposit (hand-over) itself ------------------------------------------------
 
-class Deposit(Persistent):
+class Deposit(AgencyItem):
     __name__ = None
     __parent__ = None
 
@@ -145,14 +144,6 @@ class Deposit(Persistent):
         self.decided_at = None
         self.return_reason = None
         self.checks = []
-
-    @property
-    def agency(self):
-        return self.__parent__.__parent__
-
-    @property
-    def path(self):
-        return "/%s/%s/%s" % (self.agency.code, NAME, self.__name__)
 
     def totals(self):
         files = sum(len(d.members) for d in self.dossiers)

@@ -35,7 +35,7 @@ from ..db import jar_of
 from ..errors import ArchiveError, BadRequest, Conflict
 from ..events import DossierChanged, RecordModified, fire
 from ..resources import Record
-from .folders import AgencyFolder, part_of
+from .folders import AgencyFolder, AgencyItem, part_of
 from ..resources.record import check_not_destroyed
 from . import dossiers as ds
 from .holds import actor_name, check_not_held, holds_on
@@ -67,7 +67,7 @@ class Attachment(Persistent):
                 "at": timeutil.isoformat(self.at)}
 
 
-class Batch(Persistent):
+class Batch(AgencyItem):
     __name__ = None
     __parent__ = None
 
@@ -80,14 +80,6 @@ class Batch(Persistent):
         self.executed_at = None
         self.executed_by = None
         self.destroyed = []         # tombstones, in order
-
-    @property
-    def agency(self):
-        return self.__parent__.__parent__
-
-    @property
-    def path(self):
-        return "/%s/%s/%s" % (self.agency.code, NAME, self.__name__)
 
     def records(self):
         """The records the batch destroys: the agency's own.  A document

@@ -1,6 +1,7 @@
 """The folders records management keeps under an agency (dossiers, file
 plans, deposits, holds, disposal batches): each is a named part of the
 agency, its ACL data rather than code."""
+from persistent import Persistent
 from pyramid.authorization import Allow
 
 from ..resources.folder import IntFolder
@@ -36,3 +37,16 @@ def part_of(agency, name, factory, create=False):
         else:
             found.__name__, found.__parent__ = name, agency
     return found
+
+
+class AgencyItem(Persistent):
+    """An item kept in an :class:`AgencyFolder` (a deposit, a disposal
+    batch…): its agency and its path follow from where it sits."""
+
+    @property
+    def agency(self):
+        return self.__parent__.__parent__
+
+    @property
+    def path(self):
+        return "/%s/%s/%s" % (self.agency.code, self.__parent__.__name__, self.__name__)
