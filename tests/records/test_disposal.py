@@ -7,8 +7,11 @@ import io
 import os
 
 import pytest
+import transaction
+from lxml import etree
 from pdfminer.high_level import extract_text
 
+from archive_repo.dav.changes import get_log
 from archive_repo.indexing import worker_of
 from tests.conftest import H38, STTTT, build_env, close_env
 from tests.support.pdfs import make_pdf
@@ -17,6 +20,7 @@ from tests.support.signing import signed_document
 
 from .conftest import get, open_dossier, path_of, post
 
+DAV_NS = {"D": "DAV:", "A": "urn:x-archive-repo:lao-cai:dav:1"}
 OLD = {"start_date": "2014-01-01", "end_date": "2014-12-31"}
 
 
@@ -54,6 +58,42 @@ def blob_folders(env, paths):
             record = root.agencies[agency][year][number]
             found += [os.path.dirname(v.blob.committed()) for v in record.versions]
         return found
+    finally:
+        conn.close()
+
+
+def dav_lists_only(env, gone, kept):
+    """The year's Depth 1 PROPFIND and HTML index name ``kept`` but not the
+    destroyed ``gone`` (its entry answers 410) and count only what they
+    list: from the stored summaries (the destroyed one's was dropped), then
+    for a year whose summaries were never written (read from the pickles)."""
+    _, agency, year, number = gone.split("/")
+    base = "/dav/%s/%s/" % (agency, year)
+    conn = env.conn()
+    try:
+        stored = get_log(conn).summaries[(agency, int(year))]
+        assert int(number) not in stored and int(kept.rsplit("/", 1)[1]) in stored
+    finally:
+        conn.close()
+    for _ in range(2):
+        tree = etree.fromstring(env.testapp.request(
+            base, method="PROPFIND", headers=dict(env.auth("connector"), Depth="1"),
+            status=207).body)
+        listed = [h.text for h in tree.iterfind("D:response/D:href", DAV_NS)][1:]
+        assert "/dav%s/" % kept in listed and "/dav%s/" % gone not in listed
+        count = tree.find("D:response/D:propstat/D:prop/A:record-count", DAV_NS).text
+        assert int(count) == len(listed)
+        index = env.testapp.get(base, headers=env.auth("connector")).text
+        assert 'href="/dav%s/"' % kept in index and 'href="/dav%s/"' % gone not in index
+        drop_summaries(env, agency, int(year))
+
+
+def drop_summaries(env, agency, year):
+    tm = transaction.TransactionManager()
+    conn = env.registry._zodb_databases[""].open(transaction_manager=tm)
+    try:
+        with tm:
+            get_log(conn).summaries.pop((agency, year), None)
     finally:
         conn.close()
 
@@ -147,6 +187,7 @@ def test_disposal(denv):
     env.testapp.get("/dav" + paths[0] + "/", headers=env.auth("connector"), status=410)
     env.testapp.get("/dav" + paths[0] + "/document.pdf", headers=env.auth("connector"),
                     status=410)
+    dav_lists_only(env, paths[0], path_of(keep["url"]))
     assert get(env, path_of(keep["url"])).json["sha256"] == keep["sha256"]   # untouched
     # another agency's document was in the dossier by reference: its original stays
     assert get(env, path_of(received["url"])).json["sha256"] == received["sha256"]

@@ -145,14 +145,18 @@ def backfill(log, conn):
              for record in year.values() if record.current is not None]
     for at, path, record in sorted(found, key=lambda item: item[:2]):
         log.append(path, "added", at, record.current.number)
-        summaries.store(log.summaries, record, at)
+        if not record.destroyed:
+            summaries.store(log.summaries, record, at)
 
 
 def note(record, what):
     at = timeutil.now()
     log = ensure_log(db.jar_of(record))
     seq = log.append(record.path, what, at, record.current.number)
-    summaries.store(log.summaries, record, max(at, record.current.deposited_at))
+    if record.destroyed:
+        summaries.drop(log.summaries, record)
+    else:
+        summaries.store(log.summaries, record, max(at, record.current.deposited_at))
     return seq
 
 

@@ -72,22 +72,30 @@ class YearNode(Collection):
     def child(self, name):
         return RecordNode(self.site, self, self.year.data[number_in(name)])
 
-    def children(self):
-        # items() walks the IOBTree bucket by bucket and hands out record
-        # ghosts; with a stored summary the record itself is never loaded
+    def _listed(self):
+        """(number, record ghost, stored summary or None) of every record
+        but the destroyed ones.  items() walks the IOBTree bucket by bucket
+        and hands out ghosts; a record with a stored summary is never loaded
+        (a destroyed one has none), one without is loaded to see whether it
+        is a tombstone."""
         log = self.site.log
         stored = year_summaries(log.summaries if log else None,
                                 self.year.agency_code, self.year.year)
         for number, record in self.year.data.items():
             found = stored.get(number) if stored is not None else None
+            if found is not None or not record.destroyed:
+                yield number, record, found
+
+    def children(self):
+        for number, record, found in self._listed():
             yield RecordNode(self.site, self, record, number,
                              Summary(found) if found is not None else None)
 
     def entries(self):
-        return ((str(number), True) for number in self.year.keys())
+        return ((str(number), True) for number, _, _ in self._listed())
 
     def extra(self):
-        return {"record-count": str(len(self.year))}
+        return {"record-count": str(sum(1 for _ in self._listed()))}
 
 
 class RecordNode(Collection):

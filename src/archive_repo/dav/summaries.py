@@ -12,7 +12,9 @@ existed and not yet backfilled) is read from its pickles instead.
 
 Every field derives from state whose changes fire RecordAdded or
 RecordModified (deposit, new version, recall, import); the legal status
-is the deposit report's, which re-validation never replaces.
+is the deposit report's, which re-validation never replaces.  A destroyed
+record (disposal) loses its summary in the transaction that destroys it:
+its entry answers 410, so no listing names it.
 """
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
@@ -53,6 +55,12 @@ def store(index, record, modified):
     if year is None:
         year = index[key] = IOBTree()
     year[record.number] = summarize(record, modified)
+
+
+def drop(index, record):
+    year = index.get((record.agency_code, record.year))
+    if year is not None and record.number in year:
+        del year[record.number]
 
 
 def new_index():
