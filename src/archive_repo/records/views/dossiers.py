@@ -2,7 +2,7 @@
 from pyramid.view import view_config
 
 from ... import timeutil
-from ...http import respond
+from ...http import after_form, respond, url_of
 from ...http.body import params_of
 from ...http.paging import page_of
 from .. import documents
@@ -72,7 +72,7 @@ def add_record_view(request):
     record = record_at(request, params_of(request).get("record"))
     ds.add_record(dossier, record, request.identity, timeutil.now(),
                   registry=request.registry, request=request)
-    return dossier_json(request, dossier)
+    return after_form(request, url_of(request, dossier.path), dossier_json(request, dossier))
 
 
 @view_config(context=ds.Dossier, name="close", request_method="POST",
@@ -80,4 +80,4 @@ def add_record_view(request):
 def close_view(request):
     dossier = ds.close_dossier(request.context, request.identity, timeutil.now(),
                                registry=request.registry, request=request)
-    return dossier_json(request, dossier)
+    return after_form(request, url_of(request, dossier.path), dossier_json(request, dossier))

@@ -1,0 +1,58 @@
+"""The records screens' forms, as a signed-in person in a browser would use
+them (WebTest with the session cookie): each form carries its CSRF token,
+posting it does the step and lands back on the page (303), posting without
+the token is refused with 400 and changes nothing."""
+import re
+
+import pytest
+from webtest import TestApp
+
+from tests.conftest import build_env, close_env
+from tests.people.test_people import HTML, add, csrf_of, sign_in
+
+from .conftest import get, open_dossier, path_of
+
+
+@pytest.fixture(scope="module")
+def fenv(tmp_path_factory):
+    env = build_env(tmp_path_factory.mktemp("forms"))
+    add(env, "hoa")
+    yield env
+    close_env(env)
+
+
+def form_action(page, form_id):
+    found = re.search(r'<form method="post" action="([^"]+)"[^>]*id="%s"' % form_id, page.text)
+    assert found, form_id
+    return path_of(found.group(1))
+
+
+def test_dossier_page_adds_a_record_and_closes(fenv):
+    env = fenv
+    record = env.deposit().json
+    dossier = path_of(open_dossier(env).json["url"])
+    browser = TestApp(env.app)
+    sign_in(browser, "hoa")
+    page = browser.get(dossier, headers=HTML)
+    token = csrf_of(page)
+    add_url, close_url = form_action(page, "add-record-form"), form_action(page, "close-form")
+    assert (add_url, close_url) == (dossier + "/records", dossier + "/close")
+
+    refused = browser.post(add_url, {"record": path_of(record["url"])}, headers=HTML,
+                           status=400)
+    assert "csrf_failed" in refused.text
+    assert get(env, dossier).json["documents"] == []
+    done = browser.post(add_url, {"record": path_of(record["url"]), "csrf_token": token},
+                        headers=HTML, status=303)
+    assert path_of(done.location) == dossier
+    assert [path_of(d["url"]) for d in get(env, dossier).json["documents"]] == [
+        path_of(record["url"])]
+    assert record["url"] in done.follow(headers=HTML).text or \
+        path_of(record["url"]) in done.follow(headers=HTML).text
+
+    browser.post(close_url, {}, headers=HTML, status=400)
+    assert get(env, dossier).json["state"] == "open"
+    done = browser.post(close_url, {"csrf_token": token}, headers=HTML, status=303)
+    assert get(env, dossier).json["state"] == "closed"
+    page = done.follow(headers=HTML)
+    assert 'id="close-form"' not in page.text and 'id="add-record-form"' not in page.text
