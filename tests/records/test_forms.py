@@ -7,10 +7,10 @@ import re
 import pytest
 from webtest import TestApp
 
-from tests.conftest import build_env, close_env
+from tests.conftest import H38, build_env, close_env
 from tests.people.test_people import HTML, add, csrf_of, sign_in
 
-from .conftest import get, open_dossier, path_of
+from .conftest import get, open_dossier, path_of, post
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +56,36 @@ def test_dossier_page_adds_a_record_and_closes(fenv):
     assert get(env, dossier).json["state"] == "closed"
     page = done.follow(headers=HTML)
     assert 'id="close-form"' not in page.text and 'id="add-record-form"' not in page.text
+
+
+def test_file_plan_page_approves_and_opens_a_dossier(fenv):
+    env = fenv
+    from .test_fileplan import PLAN
+    plan = path_of(post(env, "/%s/fileplans/" % H38, dict(PLAN, year=2025), status=201)
+                   .json["url"])
+    browser = TestApp(env.app)
+    sign_in(browser, "hoa")
+    page = browser.get(plan, headers=HTML)
+    token, approve = csrf_of(page), form_action(page, "approve-form")
+    assert "Lập hồ sơ" not in page.text           # only from an approved plan
+    fields = {"approved_by": "Trịnh Văn B", "decision": "15/QĐ-UBND",
+              "approved_on": "2025-01-05", "position": "Giám đốc"}
+    browser.post(approve, fields, headers=HTML, status=400)
+    assert get(env, plan).json["state"] == "draft"
+    done = browser.post(approve, dict(fields, csrf_token=token), headers=HTML, status=303)
+    assert path_of(done.location) == plan
+    assert get(env, plan).json["approval"]["decision"] == "15/QĐ-UBND"
+
+    page = done.follow(headers=HTML)
+    assert 'id="approve-form"' not in page.text
+    opens = re.findall(r'action="([^"]+/dossiers)".*?name="number" value="([^"]+)"', page.text)
+    assert sorted(n for _, n in opens) == sorted(e["number"] for e in PLAN["entries"])
+    action = path_of(opens[0][0])
+    browser.post(action, {"number": "01.TCCB"}, headers=HTML, status=400)
+    done = browser.post(action, {"number": "01.TCCB", "csrf_token": csrf_of(page)},
+                        headers=HTML, status=303)
+    dossier = get(env, path_of(done.location)).json
+    assert dossier["number"] == "01.TCCB" and dossier["state"] == "open"
+    page = browser.get(plan, headers=HTML)
+    assert [n for _, n in re.findall(r'action="([^"]+/dossiers)".*?name="number" '
+                                     r'value="([^"]+)"', page.text)] == ["02.TCCB", "01.VP"]

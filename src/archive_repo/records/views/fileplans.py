@@ -2,7 +2,7 @@
 from pyramid.view import view_config
 
 from ... import timeutil
-from ...http import respond
+from ...http import after_form, respond, url_of
 from ...http.body import params_of
 from .. import documents
 from .. import fileplan as fp
@@ -36,7 +36,7 @@ def plan_view(request):
 def approve_view(request):
     plan = fp.approve(request.context, params_of(request), request.identity, timeutil.now(),
                       registry=request.registry, request=request)
-    return plan_json(request, plan)
+    return after_form(request, url_of(request, plan.path), plan_json(request, plan))
 
 
 @view_config(context=fp.FilePlan, name="dossiers", request_method="POST",
@@ -45,11 +45,8 @@ def open_from_plan_view(request):
     dossier = fp.open_from_plan(request.context, params_of(request).get("number"),
                                 request.identity, timeutil.now(),
                                 registry=request.registry, request=request)
-    return created(request, dossier, dossier_json(request, dossier))
-
-
-
-
+    return after_form(request, url_of(request, dossier.path),
+                      created(request, dossier, dossier_json(request, dossier)))
 
 
 @view_config(context=fp.FilePlan, name="plan.pdf", request_method="GET", permission="view")
