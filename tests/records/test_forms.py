@@ -17,6 +17,8 @@ from .conftest import get, open_dossier, path_of, post
 def fenv(tmp_path_factory):
     env = build_env(tmp_path_factory.mktemp("forms"))
     add(env, "hoa")
+    add(env, "lan", roles=("archivist",), agency=None, name="Trần Thị Lan",
+        position="Lưu trữ viên")
     yield env
     close_env(env)
 
@@ -89,3 +91,32 @@ def test_file_plan_page_approves_and_opens_a_dossier(fenv):
     page = browser.get(plan, headers=HTML)
     assert [n for _, n in re.findall(r'action="([^"]+/dossiers)".*?name="number" '
                                      r'value="([^"]+)"', page.text)] == ["02.TCCB", "01.VP"]
+
+
+def test_holds_page_places_and_lifts(fenv):
+    env = fenv
+    records = [env.deposit().json, env.deposit().json]
+    dossier = path_of(open_dossier(env).json["url"])
+    browser = TestApp(env.app)
+    sign_in(browser, "lan")
+    holds = "/%s/holds/" % H38
+    page = browser.get(holds, headers=HTML)
+    place = form_action(page, "place-form")
+    scope = "\n".join([path_of(records[0]["url"]), dossier])
+    fields = {"scope": scope, "reason": "Khiếu nại", "reference": "12/TTr"}
+    browser.post(place, fields, headers=HTML, status=400)
+    assert get(env, holds).json["results"] == []
+    done = browser.post(place, dict(fields, csrf_token=csrf_of(page)), headers=HTML,
+                        status=303)
+    assert path_of(done.location) == holds
+    [hold] = get(env, holds).json["results"]
+    assert sorted(hold["scope"]) == sorted([path_of(records[0]["url"]), dossier])
+
+    page = done.follow(headers=HTML)
+    [lift] = re.findall(r'action="([^"]+/lift)"', page.text)
+    browser.post(path_of(lift), {"reason": "Đã giải quyết"}, headers=HTML, status=400)
+    assert get(env, holds).json["results"][0]["active"]
+    browser.post(path_of(lift), {"reason": "Đã giải quyết", "csrf_token": csrf_of(page)},
+                 headers=HTML, status=303)
+    assert get(env, holds).json["results"] == []
+    assert "/lift" not in browser.get(holds, headers=HTML).text

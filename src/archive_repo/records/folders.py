@@ -21,6 +21,10 @@ class AgencyFolder(IntFolder):
         return self.__parent__.code
 
     @property
+    def path(self):
+        return "/%s/%s/" % (self.agency_code, self.__name__)
+
+    @property
     def __acl__(self):
         return [(Allow, "clerk:%s" % self.agency_code, self.clerk),
                 (Allow, "role:archivist", self.archivist)]

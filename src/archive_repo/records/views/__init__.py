@@ -49,6 +49,15 @@ def record_at(request, url):
                            [{"record": found.path}], status=403)
     return found
 
+def list_param(params, name):
+    """A list field: a JSON array as sent, or a form's repeated fields
+    (checkboxes), each line of a textarea counting as one."""
+    if not hasattr(params, "getall"):
+        return params.get(name)
+    return [line.strip() for value in params.getall(name) if isinstance(value, str)
+            for line in value.splitlines() if line.strip()]
+
+
 def agency_name(context):
     while context is not None and not hasattr(context, "code"):
         context = context.__parent__

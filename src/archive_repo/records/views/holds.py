@@ -2,12 +2,12 @@
 from pyramid.view import view_config
 
 from ... import timeutil
-from ...http import respond
+from ...http import after_form, respond, url_of
 from ...http.body import params_of
 from ...resources import Record
 from .. import dossiers as ds
 from .. import holds as hd
-from . import TEMPLATES, created, resource_at
+from . import TEMPLATES, created, list_param, resource_at
 
 
 def holdable(request):
@@ -29,10 +29,11 @@ def holds_view(request):
              renderer="json")
 def place_view(request):
     params = params_of(request)
-    hold = hd.place(request.context.__parent__, params.get("scope"), params.get("reason"),
+    hold = hd.place(request.context.__parent__, list_param(params, "scope"), params.get("reason"),
                     params.get("reference"), request.identity, timeutil.now(),
                     registry=request.registry, request=request, resolve=holdable(request))
-    return created(request, hold, hold.as_json())
+    return after_form(request, url_of(request, request.context.path),
+                      created(request, hold, hold.as_json()))
 
 
 @view_config(context=hd.Hold, request_method="GET", permission="view", renderer="json")
@@ -45,4 +46,4 @@ def hold_view(request):
 def lift_view(request):
     hold = hd.lift(request.context, params_of(request).get("reason"), request.identity,
                    timeutil.now(), registry=request.registry, request=request)
-    return hold.as_json()
+    return after_form(request, url_of(request, hold.__parent__.path), hold.as_json())
