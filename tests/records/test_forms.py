@@ -120,3 +120,55 @@ def test_holds_page_places_and_lifts(fenv):
                  headers=HTML, status=303)
     assert get(env, holds).json["results"] == []
     assert "/lift" not in browser.get(holds, headers=HTML).text
+
+
+def test_deposit_wizard_checks_submits_and_the_archive_accepts_or_returns(fenv):
+    env = fenv
+    from .test_deposit import closed_dossier
+    one = closed_dossier(env, title="Hồ sơ nộp lưu một")
+    two = closed_dossier(env, title="Hồ sơ nộp lưu hai")
+    clerk, archivist = TestApp(env.app), TestApp(env.app)
+    sign_in(clerk, "hoa")
+    sign_in(archivist, "lan")
+    deposits = "/%s/deposits/" % H38
+    page = clerk.get(deposits, headers=HTML)
+    submit = form_action(page, "deposit-form")
+    check = path_of(re.search(r'formaction="([^"]+)" id="check-button"', page.text).group(1))
+    assert 'value="%s"' % one["url"] in page.text and 'value="%s"' % two["url"] in page.text
+
+    chosen = {"dossiers": one["url"], "handed_by": "Nguyễn Thị C, văn thư"}
+    clerk.post(check, chosen, headers=HTML, status=400)
+    checked = clerk.post(check, dict(chosen, csrf_token=csrf_of(page)), headers=HTML)
+    assert "Kiểm tra đạt: 1 hồ sơ" in checked.text
+    assert 'value="%s" checked' % one["url"] in checked.text
+
+    clerk.post(submit, chosen, headers=HTML, status=400)
+    assert get(env, path_of(one["url"])).json["state"] == "closed"
+    done = clerk.post(submit, dict(chosen, csrf_token=csrf_of(page)), headers=HTML, status=303)
+    deposit = path_of(done.location)
+    assert get(env, deposit).json["state"] == "submitted"
+    assert get(env, path_of(one["url"])).json["state"] == "submitted"
+    assert 'id="accept-form"' not in clerk.get(deposit, headers=HTML).text    # a clerk
+
+    page = archivist.get(deposit, headers=HTML)
+    accept = form_action(page, "accept-form")
+    archivist.post(accept, {"received_by": "Lê Văn D"}, headers=HTML, status=400)
+    assert get(env, deposit).json["state"] == "submitted"
+    done = archivist.post(accept, {"received_by": "Lê Văn D", "csrf_token": csrf_of(page)},
+                          headers=HTML, status=303)
+    assert path_of(done.location) == deposit
+    assert get(env, deposit).json["state"] == "accepted"
+    assert get(env, path_of(one["url"])).json["state"] == "deposited"
+    assert 'id="accept-form"' not in done.follow(headers=HTML).text
+
+    token = csrf_of(clerk.get(deposits, headers=HTML))
+    second = path_of(clerk.post(submit, {"dossiers": two["url"], "handed_by": "Nguyễn Thị C",
+                                         "csrf_token": token}, headers=HTML,
+                                status=303).location)
+    page = archivist.get(second, headers=HTML)
+    back = form_action(page, "return-form")
+    fields = {"received_by": "Lê Văn D", "reason": "Thiếu văn bản"}
+    archivist.post(back, fields, headers=HTML, status=400)
+    archivist.post(back, dict(fields, csrf_token=csrf_of(page)), headers=HTML, status=303)
+    assert get(env, second).json["state"] == "returned"
+    assert get(env, path_of(two["url"])).json["state"] == "closed"

@@ -2,13 +2,13 @@
 from pyramid.view import view_config
 
 from ... import timeutil
-from ...http import respond
+from ...http import after_form, respond, url_of, wants_json
 from ...http.body import params_of
 from .. import documents
 from .. import deposit as dp
 from .. import dossiers as ds
 from ..serialize import deposit_json, dossier_json, dossier_summary
-from . import TEMPLATES, created, day_param, download, own_dossiers
+from . import TEMPLATES, created, day_param, download, list_param, own_dossiers
 
 
 @view_config(context=ds.Dossiers, name="deadlines", request_method="GET", permission="view",
@@ -43,17 +43,22 @@ def keep_back_view(request):
 
 
 
-@view_config(context=dp.Deposits, request_method="GET", permission="view")
-def deposits_view(request):
+def deposits_page(request, checked=None):
     """The deposits, and (the wizard's first step) the closed dossiers that
-    may be handed over, with their deadlines."""
+    may be handed over, with their deadlines; ``checked``: the second
+    step's answer, shown above them."""
     container = ds.dossiers_of(request.context.__parent__)
     today = timeutil.now().date()
     return respond(request, TEMPLATES + "deposits.jinja2", {
-        "agency": request.context.agency_code,
+        "agency": request.context.agency_code, "checked": checked,
         "results": [deposit_json(request, d) for d in request.context.values()],
         "ready": [dossier_summary(request, d, today) for d in container.values()
                   if d.state == "closed"]})
+
+
+@view_config(context=dp.Deposits, request_method="GET", permission="view")
+def deposits_view(request):
+    return deposits_page(request)
 
 
 @view_config(context=dp.Deposits, request_method="POST", permission="manage_dossiers",
@@ -61,10 +66,11 @@ def deposits_view(request):
 def submit_view(request):
     agency = request.context.__parent__
     params = params_of(request)
-    deposit = dp.submit(agency, own_dossiers(request, agency, params.get("dossiers")),
+    deposit = dp.submit(agency, own_dossiers(request, agency, list_param(params, "dossiers")),
                         params.get("handed_by"), params.get("archive"), request.identity,
                         timeutil.now(), registry=request.registry, request=request)
-    return created(request, deposit, deposit_json(request, deposit))
+    return after_form(request, url_of(request, deposit.path),
+                      created(request, deposit, deposit_json(request, deposit)))
 
 
 @view_config(context=dp.Deposits, name="check", request_method="POST",
@@ -74,10 +80,12 @@ def check_view(request):
     the chosen dossiers from being deposited (completeness, hashes,
     signatures)."""
     agency = request.context.__parent__
-    chosen = own_dossiers(request, agency, params_of(request).get("dossiers"))
+    chosen = own_dossiers(request, agency, list_param(params_of(request), "dossiers"))
     problems = [p for d in chosen for p in dp.problems_of(d)]
-    return {"ready": bool(chosen) and not problems, "problems": problems,
-            "dossiers": [dossier_summary(request, d) for d in chosen]}
+    checked = {"ready": bool(chosen) and not problems, "problems": problems,
+               "dossiers": [dossier_summary(request, d) for d in chosen]}
+    # changes nothing: a browser gets the wizard's page with the answer
+    return checked if wants_json(request) else deposits_page(request, checked)
 
 
 @view_config(context=dp.Deposit, request_method="GET", permission="view")
@@ -90,7 +98,7 @@ def decide_view(request, verb):
     deposit = dp.decide(request.context, verb, params.get("received_by"), params.get("reason"),
                         request.identity, timeutil.now(), registry=request.registry,
                         request=request)
-    return deposit_json(request, deposit)
+    return after_form(request, url_of(request, deposit.path), deposit_json(request, deposit))
 
 
 @view_config(context=dp.Deposit, name="accept", request_method="POST",
