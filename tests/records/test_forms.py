@@ -172,3 +172,32 @@ def test_deposit_wizard_checks_submits_and_the_archive_accepts_or_returns(fenv):
     archivist.post(back, dict(fields, csrf_token=csrf_of(page)), headers=HTML, status=303)
     assert get(env, second).json["state"] == "returned"
     assert get(env, path_of(two["url"])).json["state"] == "closed"
+
+
+def test_disposal_batch_page_retains_a_dossier(fenv):
+    env = fenv
+    from .test_disposal import closed
+    expired = dict(retention_code="07", retention_years=5, start_date="2014-01-01",
+                   end_date="2014-12-31")
+    gone, kept = (closed(env, [env.deposit().json], **expired) for _ in range(2))
+    batch = path_of(post(env, "/%s/disposals/" % H38, {
+        "dossiers": [gone["url"], kept["url"]], "note": "Hết thời hạn bảo quản"},
+        who="archivist", status=201).headers["Location"])
+    browser = TestApp(env.app)
+    sign_in(browser, "lan")
+    page = browser.get(batch, headers=HTML)
+    retain = form_action(page, "retain-form")
+    assert form_action(page, "execute-form") == batch + "/execute"
+    fields = {"dossiers": kept["url"], "reason": "Còn giá trị tham khảo"}
+    browser.post(retain, fields, headers=HTML, status=400)
+    assert get(env, path_of(kept["url"])).json["state"] == "proposed"
+    done = browser.post(retain, dict(fields, csrf_token=csrf_of(page)), headers=HTML,
+                        status=303)
+    assert path_of(done.location) == batch
+    assert get(env, path_of(kept["url"])).json["state"] == "retained"
+    assert [d["url"] for d in get(env, batch).json["dossiers"]] == [gone["url"]]
+    # without the council's record and the decision, executing is refused
+    refused = browser.post(batch + "/execute", {"csrf_token": csrf_of(page)}, headers=HTML,
+                           status=409)
+    assert "Chưa đủ hồ sơ phê duyệt" in refused.text
+    assert get(env, batch).json["state"] == "proposed"

@@ -3,7 +3,7 @@ from pyramid.view import view_config
 
 from ... import timeutil
 from ...errors import ArchiveError
-from ...http import respond
+from ...http import after_form, respond, url_of
 from ...http.body import check_size, params_of, read_upload
 from ...rules import rule_policy
 from ...rules.engine import evaluate_file
@@ -11,7 +11,7 @@ from .. import documents
 from .. import disposal as dsp
 from .. import dossiers as ds
 from ..serialize import batch_json, dossier_summary
-from . import TEMPLATES, created, download, own_dossiers
+from . import TEMPLATES, created, download, list_param, own_dossiers
 
 
 @view_config(context=dsp.Batches, request_method="GET", permission="view")
@@ -37,7 +37,7 @@ def candidates_view(request):
 def propose_view(request):
     agency = request.context.__parent__
     params = params_of(request)
-    batch = dsp.propose(agency, own_dossiers(request, agency, params.get("dossiers")),
+    batch = dsp.propose(agency, own_dossiers(request, agency, list_param(params, "dossiers")),
                         params.get("note"), request.identity, timeutil.now(),
                         timeutil.now().date(), registry=request.registry, request=request)
     return created(request, batch, batch_json(request, batch))
@@ -75,10 +75,10 @@ def attach_view(request):
 def retain_view(request):
     batch = request.context
     params = params_of(request)
-    dsp.retain(batch, own_dossiers(request, batch.agency, params.get("dossiers")),
+    dsp.retain(batch, own_dossiers(request, batch.agency, list_param(params, "dossiers")),
                params.get("reason"), request.identity, timeutil.now(),
                registry=request.registry, request=request)
-    return batch_json(request, batch)
+    return after_form(request, url_of(request, batch.path), batch_json(request, batch))
 
 
 @view_config(context=dsp.Batch, name="execute", request_method="POST",
@@ -86,7 +86,7 @@ def retain_view(request):
 def execute_view(request):
     batch = dsp.execute(request.context, request.identity, timeutil.now(),
                         registry=request.registry, request=request)
-    return batch_json(request, batch)
+    return after_form(request, url_of(request, batch.path), batch_json(request, batch))
 
 
 @view_config(context=dsp.Batch, name="list.pdf", request_method="GET", permission="view")
