@@ -2,6 +2,7 @@
 and EAD pass the shipped schemas, holding the original bytes; imported into
 an empty archive it gives the same records, reports and events plus a
 transfer event."""
+import json
 import zipfile
 
 import bagit
@@ -11,7 +12,7 @@ from lxml import etree
 from tests.support.cli import cli
 from archive_repo.preservation import package
 
-from .conftest import H38, build_env, stop, write_ini
+from .conftest import H38, STTTT, build_env, stop, write_ini
 
 JSON = {"Accept": "application/json"}
 
@@ -37,9 +38,45 @@ def events(env, path):
         conn.close()
 
 
+def deliveries(env, path):
+    data = env.testapp.get(path, headers=dict(env.auth("archivist"), **JSON)).json
+    return {"deliveries": [{k: d[k] for k in ("receiver", "state", "sent_at", "accepted_at",
+                                               "refused_at", "recall_requested_at",
+                                               "recalled_at", "refusal", "incoming",
+                                               "events")}
+                           for d in data["deliveries"]],
+            "recall": data.get("recall")}
+
+
+def history(env, path):
+    from archive_repo import audit
+    conn = env.conn()
+    try:
+        return audit.get_log(conn.get_connection(audit.AUDIT_DB)).for_target(path)
+    finally:
+        conn.close()
+
+
+def work_on_deliveries(var):
+    """Record 1 accepted (an incoming number), 2 refused, 3 accepted then
+    recalled and the recall acknowledged."""
+    from tests.workflow.conftest import accept, acknowledge, recall, refuse
+    env = build_env(var)
+    try:
+        one, two, three = ({"agency": H38, "year": 2026, "number": n} for n in (1, 2, 3))
+        accept(env, one, STTTT)
+        refuse(env, two, STTTT)
+        accept(env, three, STTTT)
+        recall(env, three)
+        acknowledge(env, three, STTTT)
+    finally:
+        stop(env)
+
+
 @pytest.fixture(scope="module")
 def exported(archive, tmp_path_factory):
     var, ini, _ = archive
+    work_on_deliveries(var)
     out = tmp_path_factory.mktemp("aip") / "aip.zip"
     ran = cli(ini, "export", "--agency", H38, "--year", 2026, "--to", out)
     assert "3 văn bản" in ran.stdout
@@ -93,6 +130,9 @@ def test_round_trip_into_an_empty_archive(exported, tmp_path):
     target_ini = write_ini(target)
     with zipfile.ZipFile(out) as z:
         headers = [n for n in z.namelist() if "/metadata/other/edxml-header_" in n]
+        # the history at export time (reading the source later adds views to it)
+        exported_audit = {item["path"]: item["audit"] for item in (
+            json.loads(z.read(n)) for n in z.namelist() if n.endswith(".json"))}
     assert sorted(h.rsplit("_", 1)[1] for h in headers) == ["1.xml", "2.xml", "3.xml"]
     assert "Đã nhập 3 văn bản" in cli(target_ini, "import-package", out).stdout
     source, copy = build_env(var), build_env(target)
@@ -107,6 +147,27 @@ def test_round_trip_into_an_empty_archive(exported, tmp_path):
             assert after[:len(before)] == [e for e in before]
             assert [e[1] for e in after[len(before):]] == ["transfer"]
             assert "information package creation" in [e[1] for e in before]
+            # deliveries, their states, incoming numbers, refusals and the recall
+            assert deliveries(copy, path) == deliveries(source, path)
+            assert deliveries(copy, path)["deliveries"]
+            # the audit history, kept as imported entries, then the import's own
+            had, has = exported_audit[path], history(copy, path)
+            assert had == history(source, path)[:len(had)]
+            assert had[0]["action"] == "deposit" and len(had) >= 2
+            assert [dict(h, detail={k: v for k, v in h["detail"].items()
+                                    if k != "imported_from"}) for h in has[:len(had)]] == had
+            assert all(h["detail"]["imported_from"].startswith("urn:uuid:")
+                       for h in has[:len(had)])
+            # then the import's own entries (the replayed deliveries are named
+            # after it), before this test's reads
+            mine = [h["action"] for h in has[len(had):]
+                    if h["action"] not in ("view_record", "read_document")]
+            assert mine and set(mine) == {"import_package"}
+            assert has[len(had)]["action"] == "import_package"
+        states = [deliveries(copy, "/%s/2026/%d" % (H38, n))["deliveries"][0]["state"]
+                  for n in (1, 2, 3)]
+        assert states == ["accepted", "refused", "recalled"]
+        assert deliveries(copy, "/%s/2026/3" % H38)["recall"]["reason"]
     finally:
         stop(source)
         stop(copy)

@@ -12,7 +12,12 @@ def on_record_event(event):
         return
     entry = make_entry(event.actor, event.action, event.record.path, event.outcome,
                        nobody="system", **event.detail)
-    get_log(jar_of(event.record).get_connection(AUDIT_DB)).append(entry)
+    log = get_log(jar_of(event.record).get_connection(AUDIT_DB))
+    # a record brought in from an archival package keeps the history it had
+    # there, before the entry of its import, each entry marked as imported
+    for old in event.info.get("carried_audit", ()):
+        log.append(dict(old, detail=dict(old["detail"], imported_from=event.info["package"])))
+    log.append(entry)
 
 
 def on_person_event(event):

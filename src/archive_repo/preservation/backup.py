@@ -35,7 +35,8 @@ from .. import audit, db, timeutil
 from ..resources import get_root
 from .events import append_standalone, archive_repo, make_event, object_id
 from .fixity import select
-from .storage import STAMP, StorageError, last_transaction, paths_of, repozo
+from .storage import (STAMP, StorageError, is_file_storage, last_transaction, paths_of,
+                      repozo, snapshot)
 
 BACKUPS_KEY = "archive_repo.preservation.backups"
 PARTS = (("records", "records"), ("audit", "audit"))
@@ -173,6 +174,33 @@ def backup_to(registry, destination, full, who):
     return manifest
 
 
+def snapshot_to(registry, destination, who):
+    """One destination of a RelStorage deployment: both databases copied into
+    ``snapshots/<stamp>/{records,audit}/Data.fs`` (records with its blobs),
+    always a full copy; the run's manifest."""
+    wait_past(destination)
+    stamp = utc_stamp()
+    manifest = {"who": who, "destination": os.path.abspath(destination), "full": True,
+                "records_tid": last_transaction(registry), "id": stamp,
+                "tool": archive_repo().label, "kind": "snapshot", "files": {}}
+    top = os.path.join(destination, "snapshots")
+    for part, name in PARTS:
+        database = (db.database(registry) if part == "records"
+                    else db.database(registry, audit.AUDIT_DB))
+        for path in snapshot(database, os.path.join(top, stamp + ".partial", part),
+                             part == "records"):
+            rel = os.path.relpath(path, os.path.join(top, stamp + ".partial"))
+            manifest["files"]["snapshots/%s/%s" % (stamp, rel)] = (os.path.getsize(path),
+                                                                   sha256_of(path))
+    os.rename(os.path.join(top, stamp + ".partial"), os.path.join(top, stamp))
+    manifest["at"] = timeutil.isoformat(timeutil.now())
+    manifest["blobs"] = {"generation": stamp, "files": sum(
+        1 for n in manifest["files"] if "/records/blobs/" in n), "linked": 0}
+    manifest["blobs"]["copied"] = manifest["blobs"]["files"]
+    manifest["bytes"] = sum(size for size, _ in manifest["files"].values())
+    return manifest
+
+
 def write_manifest(destination, manifest, minute):
     for folder in ("runs", "minutes"):
         os.makedirs(os.path.join(destination, folder), exist_ok=True)
@@ -193,7 +221,8 @@ def backup(registry, destinations, full=False, who="system", minute=None):
         raise StorageError("no_destination", "Cần ít nhất một thư mục đích (--to).")
     manifests = []
     for destination in destinations:
-        manifest = backup_to(registry, destination, full, who)
+        manifest = (backup_to(registry, destination, full, who) if is_file_storage(registry)
+                    else snapshot_to(registry, destination, who))
         write_manifest(destination, manifest, (minute or _no_minute)(manifest))
         manifests.append(manifest)
     append_standalone(registry, replication_events(registry, manifests))
@@ -211,6 +240,8 @@ def replication_events(registry, manifests):
     """A PREMIS ``replication`` event for every version whose file a run
     copied (files linked from the previous generation were replicated by
     an earlier run and already have theirs)."""
+    if not is_file_storage(registry):
+        return snapshot_events(registry, manifests)
     paths = paths_of(registry)
     copied = {}
     for m in manifests:
@@ -231,6 +262,15 @@ def replication_events(registry, manifests):
                                         "full": m["full"]},
                                        objects=[object_id(record.path, version)]))
     return made
+
+
+def snapshot_events(registry, manifests):
+    """A snapshot copies every version: one replication event each."""
+    with db.reading(registry) as conn:
+        return [make_event(record.path, "replication", "success", archive_repo(),
+                           {"backup": m["id"], "destination": m["destination"],
+                            "full": True}, objects=[object_id(record.path, version)])
+                for _, record, version in select(get_root(conn)) for m in manifests]
 
 
 def _no_minute(manifest):

@@ -19,9 +19,9 @@ Inside the zip, one folder named from the package's OBJID (``urn:uuid:…``,
 Every reference is a relative path with its SHA-256; times are +07:00.
 ``import_package`` brings a package into an archive that does not hold its
 records yet and gives the same records (bytes, metadata, reports, events)
-plus a ``transfer`` event each.  Deliveries and recalls are exported in the
-record's JSON but not re-created on import (they belong to the sending
-workflow, which an archive receiving a package does not replay).
+plus a ``transfer`` event each; the record's audit history comes along as
+imported entries, and its deliveries and recall are replayed through the
+workflow (:mod:`.carried`).
 """
 import hashlib
 import json
@@ -42,6 +42,7 @@ from ..events import RecordAdded, fire
 from ..records.dossiers import dossiers_of
 from ..resources import Agency, Record, Version, get_root
 from . import premis
+from .carried import restore_deliveries
 from .events import append_standalone, archive_repo, events_of, make_event, object_id
 
 SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
@@ -426,4 +427,6 @@ def add_record(registry, root, aip, item, objid, who):
     year.add(item["number"], record)
     fire(registry, RecordAdded(record, None, action="import_package", actor=None,
                                detail={"package": objid, "by": who},
-                               carried_events=item["premis_events"], package=objid))
+                               carried_events=item["premis_events"],
+                               carried_audit=item.get("audit") or (), package=objid))
+    restore_deliveries(registry, root, record, item, objid)

@@ -2,9 +2,10 @@
 the blob folder, read from the opened databases (not from the URIs, which
 zodburi may have resolved differently), and ``repozo`` run in-process.
 
-Only FileStorage is backed up here.  A RelStorage/PostgreSQL deployment
-uses the database's own dump (``pg_dump``) or ``zodbconvert`` plus the same
-blob generations (README, operator's chapter)."""
+FileStorage is backed up with repozo.  A RelStorage/PostgreSQL deployment
+(blobs kept in the database) is copied, as ``zodbconvert`` does, into a
+FileStorage with its blob folder per run: a snapshot that opens as it is
+(:func:`snapshot`)."""
 import os
 from dataclasses import dataclass
 
@@ -34,6 +35,32 @@ def file_storage(database, what):
                            "Cơ sở dữ liệu %s không phải FileStorage: hãy sao lưu bằng công cụ "
                            "của CSDL (pg_dump/zodbconvert), xem README." % what)
     return storage
+
+
+def is_file_storage(registry):
+    storage = db.database(registry).storage
+    return hasattr(storage, "getName") and os.path.isfile(str(storage.getName()))
+
+
+def snapshot(database, folder, with_blobs):
+    """Copy every transaction of ``database`` into a new FileStorage in
+    ``folder`` (``Data.fs``, and ``blobs/`` when it keeps blobs) — what
+    RelStorage's ``zodbconvert`` does; the files written."""
+    from ZODB.FileStorage import FileStorage
+    os.makedirs(folder)
+    path = os.path.join(folder, "Data.fs")
+    target = FileStorage(path, create=True,
+                         blob_dir=os.path.join(folder, "blobs") if with_blobs else None)
+    source = database.storage.new_instance() if hasattr(
+        database.storage, "new_instance") else database.storage
+    try:
+        target.copyTransactionsFrom(source)
+    finally:
+        target.close()
+        if source is not database.storage:
+            source.release() if hasattr(source, "release") else source.close()
+    return [os.path.join(base, n) for base, _, names in os.walk(folder) for n in names
+            if not n.endswith((".index", ".lock", ".tmp", ".layout"))]
 
 
 def paths_of(registry):
