@@ -67,32 +67,42 @@ REPLAY = {"accept": replay_accept, "refuse": replay_refuse,
           "request_recall": replay_recall, "acknowledge_recall": replay_acknowledge}
 
 
-def restore_deliveries(registry, root, record, item, objid):
-    """Send ``record`` to the receivers it was delivered to and replay
-    every delivery's history, oldest step first."""
+def send_carried(root, record, item):
+    """Send ``record`` to the receivers it was delivered to, before the
+    import announces the record (so that the catalog, feed and full text
+    see its deliveries with it, as they see a deposit's)."""
+    carried = item.get("deliveries") or ()
+    if not carried:
+        return
+    for d in carried:
+        if d["receiver"] not in root.agencies:
+            root.agencies.add(d["receiver"], Agency(d["receiver"], ""))
+    dl.send(record, at(carried[0]["sent_at"]))
+    receivers = {d["receiver"] for d in carried}
+    for delivery in list(record.deliveries):
+        if delivery.receiver not in receivers:
+            raise ArchiveError("package_mismatch", "Văn bản %s sẽ được gửi tới %s, nơi bên "
+                               "gửi chưa từng gửi: không nhập." % (record.path,
+                                                                   delivery.receiver),
+                               status=409)
+
+
+def replay_carried(registry, root, record, item, objid):
+    """Replay every delivery's history after the record is announced,
+    oldest step first, through the workflow's own operations."""
     carried = item.get("deliveries") or ()
     ctx = {"registry": registry, "agencies": root.agencies, "recall": item.get("recall"),
            "because": Because("import_package", {"package": objid}),
            "actor": lambda step, agency: Carried(step.get("by") or "system", agency)}
     if carried:
-        replay(ctx, root, record, carried)
+        replay(ctx, record, carried)
     if ctx["recall"] and record.recall is None:
         # recalled when no delivery was standing: no step above asked for it
         replay_recall(ctx, dl.Deliveries(record), {"by": ctx["recall"]["recalled_by"]}, None)
 
 
-def replay(ctx, root, record, carried):
-    for d in carried:
-        if d["receiver"] not in root.agencies:
-            root.agencies.add(d["receiver"], Agency(d["receiver"], ""))
-    dl.send(record, at(carried[0]["sent_at"]))
+def replay(ctx, record, carried):
     by_receiver = {d["receiver"]: d for d in carried}
-    for delivery in list(record.deliveries):
-        if delivery.receiver not in by_receiver:
-            raise ArchiveError("package_mismatch", "Văn bản %s sẽ được gửi tới %s, nơi bên "
-                               "gửi chưa từng gửi: không nhập." % (record.path,
-                                                                   delivery.receiver),
-                               status=409)
     steps = sorted(((s["at"], i, d["receiver"], s) for d in carried
                     for i, s in enumerate(d["events"]) if s["action"] != "send"),
                    key=lambda t: (t[0], t[1]))

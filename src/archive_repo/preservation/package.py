@@ -42,7 +42,7 @@ from ..events import RecordAdded, fire
 from ..records.dossiers import dossiers_of
 from ..resources import Agency, Record, Version, get_root
 from . import premis
-from .carried import restore_deliveries
+from .carried import replay_carried, send_carried
 from .events import append_standalone, archive_repo, events_of, make_event, object_id
 
 SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
@@ -425,8 +425,9 @@ def add_record(registry, root, aip, item, objid, who):
         version.store_file(copy)
         record.add_version(version)
     year.add(item["number"], record)
+    send_carried(root, record, item)
     fire(registry, RecordAdded(record, None, action="import_package", actor=None,
                                detail={"package": objid, "by": who},
                                carried_events=item["premis_events"],
                                carried_audit=item.get("audit") or (), package=objid))
-    restore_deliveries(registry, root, record, item, objid)
+    replay_carried(registry, root, record, item, objid)
