@@ -76,3 +76,13 @@ def jar_of(resource):
             return jar
         resource = getattr(resource, "__parent__", None)
     raise RuntimeError("resource is not attached to the database")
+
+
+def kept(mapping, key, factory):
+    """The object a ZODB root mapping keeps under ``key``, made by
+    ``factory`` (and stored) on first use — how each concern finds its own
+    persistent log, ledger or register."""
+    found = mapping.get(key)
+    if found is None:
+        found = mapping[key] = factory()
+    return found

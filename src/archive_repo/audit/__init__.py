@@ -32,7 +32,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from zope.interface import Interface
 
-from .. import timeutil
+from .. import db, timeutil
 
 log = logging.getLogger(__name__)
 AUDIT_DB = "audit"
@@ -163,11 +163,7 @@ def _unpack(row):
 
 def get_log(conn):
     """The AuditLog in the audit database reached through ``conn``."""
-    root = conn.root()
-    audit = root.get(AUDIT_KEY)
-    if audit is None:
-        audit = root[AUDIT_KEY] = AuditLog()
-    return audit
+    return db.kept(conn.root(), AUDIT_KEY, AuditLog)
 
 
 def make_entry(actor, action, target, outcome="ok", nobody="system", **detail):
@@ -250,7 +246,6 @@ def write_standalone(registry, entry):
     """Append ``entry`` in a transaction of its own (a refusal, after the
     request's was aborted), retrying conflicts; a failure is counted and
     logged, never silent."""
-    from .. import db
     from ZODB.POSException import ConflictError
     for attempt in range(5):
         try:
@@ -279,7 +274,6 @@ def history(request, target):
 def check_health(registry):
     """``/health``: the audit database can be read; entries lost by this
     process (each one logged at ERROR) make it ``degraded``."""
-    from .. import db
     with db.reading(registry, AUDIT_DB) as conn:
         get_log(conn)
     lost = health_of(registry).lost

@@ -52,11 +52,7 @@ class BackupLog(Persistent):
 
 
 def get_backup_log(conn):
-    root = conn.get_connection(audit.AUDIT_DB).root()
-    found = root.get(BACKUPS_KEY)
-    if found is None:
-        found = root[BACKUPS_KEY] = BackupLog()
-    return found
+    return db.kept(conn.get_connection(audit.AUDIT_DB).root(), BACKUPS_KEY, BackupLog)
 
 
 def logged_runs(registry):

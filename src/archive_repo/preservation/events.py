@@ -81,11 +81,7 @@ def person(actor):
 
 def get_events(conn):
     """The event log in the audit database reached through ``conn``."""
-    root = conn.root()
-    found = root.get(PREMIS_KEY)
-    if found is None:
-        found = root[PREMIS_KEY] = audit.AuditLog()
-    return found
+    return db.kept(conn.root(), PREMIS_KEY, audit.AuditLog)
 
 
 def make_event(target, type, outcome, agent, detail=None, at=None, objects=()):

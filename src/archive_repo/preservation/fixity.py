@@ -56,11 +56,7 @@ class FixityState(Persistent):
 
 
 def get_state(conn):
-    root = conn.get_connection(audit.AUDIT_DB).root()
-    found = root.get(FIXITY_KEY)
-    if found is None:
-        found = root[FIXITY_KEY] = FixityState()
-    return found
+    return db.kept(conn.get_connection(audit.AUDIT_DB).root(), FIXITY_KEY, FixityState)
 
 
 def find_state(conn):

@@ -23,7 +23,7 @@ from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from .. import timeutil
+from .. import db, timeutil
 from ..db import jar_of
 
 FACTS_KEY = "archive_repo.facts"
@@ -118,11 +118,7 @@ def _received_keys(row):
 
 def ledger_in(conn):
     """The ledger of ``conn``'s database, created on first use."""
-    root = conn.root()
-    ledger = root.get(FACTS_KEY)
-    if ledger is None:
-        ledger = root[FACTS_KEY] = FactsLedger()
-    return ledger
+    return db.kept(conn.root(), FACTS_KEY, FactsLedger)
 
 
 # -- a record's row ------------------------------------------------------------

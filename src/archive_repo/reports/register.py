@@ -23,7 +23,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.list import PersistentList
 
-from .. import audit, timeutil
+from .. import audit, db, timeutil
 from ..events import fire
 from ..settings import get_settings
 from .outputs import FORMATS
@@ -85,11 +85,7 @@ class ReportRegister(Persistent):
 
 
 def register_in(conn):
-    root = conn.root()
-    found = root.get(REGISTER_KEY)
-    if found is None:
-        found = root[REGISTER_KEY] = ReportRegister()
-    return found
+    return db.kept(conn.root(), REGISTER_KEY, ReportRegister)
 
 
 def figures_of(report):

@@ -8,6 +8,7 @@ from persistent.mapping import PersistentMapping
 from persistent import Persistent
 from pyramid.authorization import ALL_PERMISSIONS, Allow
 
+from .. import db
 from .agency import Agencies
 
 ROOT_KEY = "archive_repo"
@@ -46,8 +47,4 @@ def new_session_secret():
 
 def get_root(conn):
     """The archive root in ``conn``'s database, created on first use."""
-    zodb_root = conn.root()
-    root = zodb_root.get(ROOT_KEY)
-    if root is None:
-        root = zodb_root[ROOT_KEY] = ArchiveRoot()
-    return root
+    return db.kept(conn.root(), ROOT_KEY, ArchiveRoot)
