@@ -5,7 +5,7 @@ array matching against Whoosh's."""
 from whoosh import query
 
 from archive_repo.indexing import scoring
-from archive_repo.indexing.analysis import fold, has_marks, phrase_grams
+from archive_repo.indexing.analysis import fold, has_marks, phrase_syllables
 from archive_repo.indexing.fulltext import FACETS
 
 
@@ -31,10 +31,8 @@ def _exact_or_folded(make, token):
 
 
 def _phrase(tokens):
-    """Whoosh's own Phrase over the shingles: the overlapping runs of a
-    longer phrase stand at consecutive positions."""
-    grams, cover = phrase_grams(tokens)
-    return query.Phrase("shingles", grams) if cover else query.Term("shingles", grams[0])
+    """Whoosh's own Phrase over the folded syllables' positions."""
+    return query.Phrase("content", [s for _, s in phrase_syllables(tokens)])
 
 
 _BUILDERS = {

@@ -63,33 +63,48 @@ def index_terms(text):
             yield pos, folded, start, end
 
 
-def shingles(text):
-    """``(position, term)`` of each folded two-syllable run of ``text``
-    ("chuyen doi", "doi so"), at the position of its first syllable.  A
-    two-syllable phrase is then one term to look up, and a longer one a few
-    runs whose positions are compared as arrays, instead of every
-    syllable's positions in every candidate document (bench/search.py).
-    Runs of three were tried: nearly every one is a new term, which made
-    the index five times larger and its merges crawl."""
-    syllables = [fold(m.group()) for m in SYLLABLE_RE.finditer(normalize(text))]
-    for pos in range(len(syllables) - 1):
-        yield pos, syllables[pos] + " " + syllables[pos + 1]
+def term_postings(text):
+    """What the index holds of ``text``: ``(term, frequency, positions)``
+    for each distinct term :func:`index_terms` gives, counted the same way
+    (so field lengths and BM25 do not change), with the syllable positions
+    of each *folded* syllable (None for exact forms with marks and for
+    notations).  A phrase is matched on the folded syllables' positions
+    (fulltext.FullText._side_by_side); the exact forms only rank.
+
+    The whole text is folded at once (folding maps a letter to one letter,
+    so syllables keep their spans) and counted with ``Counter``: C speed
+    instead of a Python step per token (bench/search.py)."""
+    from collections import Counter
+    text = normalize(text)
+    folded_text = fold(text)
+    folded = SYLLABLE_RE.findall(folded_text)
+    positions = {}
+    for pos, syllable in enumerate(folded):
+        found = positions.get(syllable)
+        if found is None:
+            positions[syllable] = [pos]
+        else:
+            found.append(pos)
+    for syllable, at in positions.items():
+        # an unmarked syllable's exact form is its folded one: counted once
+        yield syllable, len(at), at
+    for term, count in Counter(SYLLABLE_RE.findall(text)).items():
+        if term not in positions:
+            yield term, count, None
+    notations = Counter()
+    for match in NOTATION_RE.finditer(text):
+        for _, term, _, _ in _notation_tokens(0, match):
+            notations[term] += 1
+            if fold(term) != term:
+                notations[fold(term)] += 1
+    for term, count in notations.items():
+        yield term, count, None
 
 
-def phrase_grams(tokens):
-    """How a phrase of normalised ``tokens`` is looked up in the shingles:
-    ``(grams, cover)`` — every overlapping two-syllable run (all must be
-    present), and the ``(offset, gram)`` pairs whose positions prove the
-    syllables stand side by side (none for two syllables: the run is the
-    phrase).  The cover takes every other run, and the last."""
-    folded = [fold(t) for t in tokens]
-    if len(folded) <= 2:
-        return [" ".join(folded)], []
-    grams = [" ".join(folded[i:i + 2]) for i in range(len(folded) - 1)]
-    offsets = list(range(0, len(folded) - 1, 2))
-    if offsets[-1] != len(folded) - 2:
-        offsets.append(len(folded) - 2)
-    return grams, [(off, grams[off]) for off in offsets]
+def phrase_syllables(tokens):
+    """A phrase of normalised ``tokens`` as the ``(offset, folded
+    syllable)`` pairs whose positions must line up from one start."""
+    return list(enumerate(fold(t) for t in tokens))
 
 
 # -- queries ---------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 One Whoosh document per record, keyed by its path.  ``content`` holds the
 subject, the number and notation, and the text of every version, analysed
-by :mod:`.analysis` (each syllable exact and folded at the same position);
-``shingles`` holds the same text as folded two-syllable runs with their
-positions packed as raw integers, which is how phrases are found.  Filter
+by :mod:`.analysis` (each syllable exact and folded); the folded
+syllables carry their positions packed as raw integers, which is how
+phrases are found (:class:`ContentFormat`).  Filter
 and facet fields are copies of catalog values; the catalog (in ZODB) stays
 the authority for who may read what (see :mod:`.search`).
 
@@ -34,10 +34,10 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Format
-from whoosh.formats import tokens as whoosh_tokens
 
 from . import scoring
-from .analysis import fold, has_marks, index_terms, normalize, phrase_grams, shingles
+from .analysis import (fold, has_marks, index_terms, normalize, phrase_syllables,
+                       term_postings)
 from .whoosh_internals import block_values, posting_blocks, raw_matcher, segments
 
 log = logging.getLogger(__name__)
@@ -79,41 +79,39 @@ class VietnameseTokenizer(_Tokenizer):
     terms = staticmethod(index_terms)
 
 
-class ShingleTokenizer(_Tokenizer):
-    """Folded two-syllable runs (:func:`analysis.shingles`)."""
-    terms = staticmethod(lambda value: ((pos, term, 0, 0) for pos, term in shingles(value)))
+class ContentFormat(Format):
+    """The ``content`` postings: every term's frequency (as its weight),
+    and for the folded syllables their positions as raw uint32
+    (``array("I")``): 4 bytes a position instead of Whoosh's ~15 for a
+    pickled delta list, and a block decodes in one numpy call
+    (:func:`read_positions`).  Terms come from
+    :func:`analysis.term_postings` directly, not through Whoosh's Token
+    objects: the tokenising then costs a few C calls per document.
 
-
-class PackedPositions(Format):
-    """Positions as raw uint32 (``array("I")``), not Whoosh's pickled delta
-    lists: 4 bytes a position instead of about 15, and a block of postings
-    decodes in one numpy call (:func:`read_positions`)."""
+    Phrases used to be matched on a second field of folded two-syllable
+    runs ("shingles"); positions on the syllables do the same with half
+    the postings and a far smaller term dictionary (bench/search.py)."""
 
     def word_values(self, value, analyzer, **kwargs):
-        kwargs["positions"] = True
-        found = defaultdict(list)
-        for token in whoosh_tokens(value, analyzer, kwargs):
-            found[token.text].append(token.pos)
-        for word, positions in found.items():
-            yield word, len(positions), len(positions) * self.field_boost, \
-                array("I", positions).tobytes()
+        boost = self.field_boost
+        for term, freq, positions in term_postings(value):
+            yield term, freq, freq * boost, \
+                array("I", positions).tobytes() if positions else NO_POSITIONS
 
     def decode_positions(self, valuestring):
-        return array("I", valuestring).tolist()
-
-    def decode_frequency(self, valuestring):
-        return len(valuestring) // POSITION_BYTES
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
+        return array("I", valuestring).tolist() if valuestring != NO_POSITIONS else []
 
 
 POSITION_BYTES = array("I").itemsize
+# A term without positions still needs a value: whoosh3 keeps a block's
+# values only when there are some, and its merge reads one per posting.
+# One byte, never a whole position, so it cannot be mistaken for one.
+NO_POSITIONS = b"\x00"
 
 
-def shingles_field():
-    field = TEXT(analyzer=ShingleTokenizer(), phrase=True)
-    field.format = PackedPositions()
+def content_field():
+    field = TEXT(analyzer=VietnameseTokenizer(), stored=True, phrase=True)
+    field.format = ContentFormat()
     return field
 
 
@@ -121,8 +119,7 @@ def make_schema():
     tag = dict(stored=True, sortable=True)
     return Schema(
         path=ID(stored=True, unique=True, sortable=True),
-        content=TEXT(analyzer=VietnameseTokenizer(), stored=True, phrase=False),
-        shingles=shingles_field(),
+        content=content_field(),
         subject=STORED, notation=STORED, number=STORED, text_source=STORED, body_at=STORED,
         agency=ID(**tag), year=ID(**tag), doctype=ID(**tag), legal_status=ID(**tag),
         urgency=ID(**tag), issued_on=ID(**tag), recalled=ID(stored=True),
@@ -149,7 +146,7 @@ def read_postings(reader, field, text):
 
 def read_positions(reader, field, text):
     """``(local ids, positions)``, one pair per occurrence of ``text`` in
-    one segment (a :class:`PackedPositions` field); each block's positions
+    one segment (a folded syllable of ``content``); each block's positions
     decode together."""
     m = raw_matcher(reader, field, text)
     if m is None:
@@ -558,24 +555,24 @@ class FullText:
         if kind == "prefix":
             return snap.memo(("prefix", fold(arg)), lambda: scoring.union(
                 [snap.ids("content", t) for t in snap.expand(fold(arg))]))
-        grams, _ = phrase_grams(arg)
-        return scoring.intersect([snap.ids("shingles", g) for g in grams], snap.size)
+        return scoring.intersect([snap.ids("content", s) for _, s in phrase_syllables(arg)],
+                                 snap.size)
 
     @staticmethod
     def _side_by_side(snap, tokens, docs):
-        """The ``docs`` where a phrase of three syllables or more stands
-        whole: its covering runs at their offsets from one start.  A start
-        is the pair (doc, position − offset) packed in one int64, so each
-        run narrows the starts with one array intersection."""
-        _, cover = phrase_grams(tokens)
-        # rarest run first: the candidates shrink before the common runs'
-        # positions are read
-        cover = sorted(cover, key=lambda pair: len(snap.ids("shingles", pair[1])))
+        """The ``docs`` where a phrase stands whole: its folded syllables
+        at their offsets from one start.  A start is the pair (doc,
+        position − offset) packed in one int64, so each syllable narrows
+        the starts with one array intersection."""
+        # rarest syllable first: the candidates shrink before the common
+        # syllables' positions are read
+        cover = sorted(phrase_syllables(tokens),
+                       key=lambda pair: len(snap.ids("content", pair[1])))
         starts = None
-        for off, gram in cover:
+        for off, syllable in cover:
             if not len(docs):
                 break
-            at, positions = snap.positions("shingles", gram, docs)
+            at, positions = snap.positions("content", syllable, docs)
             keep = positions >= off
             # (doc, start) pairs are distinct: a position occurs once per doc
             keys = (at[keep].astype(np.int64) << 32) | (positions[keep] - off)
@@ -624,7 +621,6 @@ def document(values):
     doc = dict(values)
     content = doc.get("content", "")
     doc["content"] = normalize_stored(content)
-    doc["shingles"] = doc["content"]
     doc["body_at"] = len(normalize_stored(content[:doc.get("body_at", 0)]))
     for name in FACETS + ("issued_on", "recalled"):
         doc[name] = str(doc.get(name) if doc.get(name) is not None else "-")
