@@ -165,9 +165,9 @@ def whoosh_docs(records):
             "allowed": allowed})
 
 
-def build_whoosh(records, directory, batch=500):
-    """Through ``FullText.apply`` in the batches ``archive-repo reindex``
-    writes by default."""
+def build_whoosh(records, directory, batch=2000, procs=2):
+    """Through ``FullText.apply`` in the batches and processes
+    ``archive-repo reindex`` writes with by default."""
     from archive_repo.indexing.fulltext import FullText
     fulltext = FullText(directory)
     started = time.perf_counter()
@@ -175,10 +175,10 @@ def build_whoosh(records, directory, batch=500):
     for _, doc in whoosh_docs(records):
         docs.append(doc)
         if len(docs) >= batch:
-            fulltext.apply(docs)
+            fulltext.apply(docs, procs=procs)
             docs = []
             print("\r  whoosh: %d docs" % fulltext.doc_count(), end="", file=sys.stderr)
-    fulltext.apply(docs)
+    fulltext.apply(docs, procs=procs)
     print(file=sys.stderr)
     return fulltext, time.perf_counter() - started
 

@@ -123,3 +123,16 @@ def test_the_whoosh_self_test_knows_the_answers_and_notices_a_change(monkeypatch
     monkeypatch.setattr(fulltext, "posting_blocks", whoosh_internals.posting_blocks)
     with pytest.raises(whoosh_selftest.WhooshChanged):
         whoosh_selftest._self_test.__wrapped__()
+
+
+def test_a_parallel_write_finds_every_document_once(fulltext):
+    """What reindex writes with (``procs=2``): one segment per writer
+    process, every document found once, replacing by path as one writer does."""
+    from archive_repo.indexing.fulltext import MP_BATCH
+    n = 2 * MP_BATCH + 7
+    fulltext.apply([_doc(k) for k in range(1, 11)])
+    fulltext.apply([_doc(k, PHRASES[k % 6 + 1]) for k in range(1, n + 1)], procs=2)
+    assert len(fulltext.segment_sizes()) >= 3 and fulltext.doc_count() == n
+    assert _total(fulltext, '"người sử dụng lao động"') == len(
+        [k for k in range(1, n + 1) if k % 6 + 1 == 1])
+    assert _total(fulltext, "chuyển đổi số") == len([k for k in range(1, n + 1) if k % 6 + 1 == 6])

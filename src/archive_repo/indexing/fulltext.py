@@ -31,6 +31,7 @@ from collections import OrderedDict, defaultdict
 import numpy as np
 from whoosh import index
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Format
@@ -53,6 +54,10 @@ WRITER_MB = 256
 # the longest the index worker can stall: ~35 s, once every ~5 000 deposits.
 MERGE_FACTOR = 10
 MERGE_MAX_DOCS = 5_000
+# Posting blocks of 512 (Whoosh: 128) compressed at zlib level 6 (3): 10 %
+# smaller at the same writing speed (2 000 records, bench/search.py).  A
+# segment keeps the codec it was written with, so older ones stay readable.
+BLOCK_LIMIT, COMPRESSION = 512, 6
 
 
 class _Tokenizer(Tokenizer):
@@ -355,7 +360,19 @@ def tiered_merge(writer, segments):
     return segments
 
 
+def keep_segments(writer, segments):
+    """Whoosh ``mergetype``: merge nothing."""
+    return segments
+
+
 # -- the index ---------------------------------------------------------------
+MP_BATCH = 250          # documents a writer process takes at a time
+
+
+class IndexIncomplete(RuntimeError):
+    """A parallel write lost a writer process's segment."""
+
+
 def _set_aside(directory, why):
     """Move ``directory`` out of the way (kept for a post-mortem) and start
     an empty index in its place."""
@@ -429,10 +446,21 @@ class FullText:
         return ix
 
     # -- writing ---------------------------------------------------------
-    def apply(self, documents, deletions=(), timeout=30.0):
+    def _writer(self, timeout, **kw):
+        return self.ix.writer(timeout=timeout, limitmb=WRITER_MB, **kw,
+                              codec=W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION))
+
+    def apply(self, documents, deletions=(), timeout=30.0, procs=1):
         """Write ``documents`` (dicts, replacing by path) and delete
-        ``deletions`` (paths) in one Whoosh commit.  Idempotent."""
-        writer = self.ix.writer(timeout=timeout, limitmb=WRITER_MB)
+        ``deletions`` (paths) in one Whoosh commit.  Idempotent.
+
+        ``procs`` > 1 (rebuilds, not the server's worker: it forks) spreads
+        the documents over that many writer processes, one segment each
+        (Whoosh's ``MpWriter``): 2 processes write 2 000 records 1.8× as
+        fast as one (bench/search.py)."""
+        if procs > 1 and len(documents) >= 2 * MP_BATCH:
+            return self._apply_parallel(documents, deletions, timeout, procs)
+        writer = self._writer(timeout)
         try:
             for path in deletions:
                 writer.delete_by_term("path", path)
@@ -444,10 +472,31 @@ class FullText:
         writer.commit(mergetype=tiered_merge)
         self.generation += 1
 
+    def _apply_parallel(self, documents, deletions, timeout, procs):
+        before = self.ix.doc_count_all()
+        writer = self._writer(timeout, procs=procs, multisegment=True, batchsize=MP_BATCH)
+        try:
+            for path in deletions:
+                writer.delete_by_term("path", path)
+            for doc in documents:
+                writer.update_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        # no merge in this commit: the documents written can then be counted
+        writer.commit(mergetype=keep_segments)
+        self.generation += 1
+        written = self.ix.doc_count_all() - before
+        if written != len(documents):
+            # MpWriter waits one second for each sub-writer's result and
+            # drops the segment of one that is late or died: never silently
+            raise IndexIncomplete("%d of %d documents written" % (written, len(documents)))
+        self._writer(timeout).commit(mergetype=tiered_merge)
+
     def compact(self, timeout=30.0):
         """Merge every segment into one (deleted documents dropped): the
         end of a rebuild, which can afford to rewrite the whole index."""
-        self.ix.writer(timeout=timeout, limitmb=WRITER_MB).commit(optimize=True)
+        self._writer(timeout).commit(optimize=True)
         self.generation += 1
 
     def digests(self, paths):

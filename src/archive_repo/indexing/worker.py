@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 POLL = 2.0
 BATCHES = 50        # outbox batches (transactions) taken at a time
-CHUNK = 200         # records per Whoosh commit
+CHUNK = 1000        # records per Whoosh commit (a rebuild: fewer segments to merge)
 FOLLOW_ENTRIES = 2000   # change-feed entries read per round
 
 

@@ -10,6 +10,7 @@ day-to-day merges are bounded and leave segments of ~5 000 records alone:
 fulltext.tiered_merge); Whoosh merges about as fast as it indexes, so this
 roughly doubles the run.
 """
+import os
 import sys
 
 from ..indexing.catalog import get_catalog
@@ -32,7 +33,10 @@ def add_arguments(parser):
                         help="chỉ báo cáo khác biệt, không ghi")
     # one Whoosh commit per batch: bigger batches index faster (fewer,
     # larger segments), up to the writer's pool (fulltext.WRITER_MB)
-    parser.add_argument("--every", type=int, default=500, help="lưu sau mỗi N văn bản")
+    parser.add_argument("--every", type=int, default=2000, help="lưu sau mỗi N văn bản")
+    # Whoosh's writer is pure Python: one process per core (fulltext.apply)
+    parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="số tiến trình ghi chỉ mục toàn văn (mặc định: 2)")
     parser.add_argument("--compact", action="store_true",
                         help="gộp chỉ mục toàn văn thành một phân đoạn khi xong (lâu)")
     parser.add_argument("--fresh-text", action="store_true",
@@ -46,8 +50,8 @@ def run(args, env):
         worker.stop()           # this job is the only writer while it runs
     fulltext = fulltext_of(registry)
     bounds = bounds_of(get_settings(registry))
-    if args.every < 1:
-        raise ValueError("--every phải ≥ 1")
+    if args.every < 1 or args.procs < 1:
+        raise ValueError("--every và --procs phải ≥ 1")
     tm.begin()
     if args.dry_run:
         try:
@@ -63,8 +67,8 @@ def run(args, env):
     for record in iter_records(root):
         batch.append(record)
         if len(batch) >= args.every:
-            flush(batch, root, fulltext, tm, bar, bounds)
-    flush(batch, root, fulltext, tm, bar, bounds)
+            flush(batch, root, fulltext, tm, bar, bounds, args.procs)
+    flush(batch, root, fulltext, tm, bar, bounds, args.procs)
     bar.close()
 
     def acknowledge():
@@ -80,7 +84,7 @@ def run(args, env):
     return 0
 
 
-def flush(batch, root, fulltext, tm, bar, bounds):
+def flush(batch, root, fulltext, tm, bar, bounds, procs=1):
     """Index ``batch`` in both indexes (Whoosh first: the outbox batches
     this run covers are removed only at the end); a conflict with
     concurrent writes runs the batch again (``commit_retrying``)."""
@@ -99,7 +103,7 @@ def flush(batch, root, fulltext, tm, bar, bounds):
                             timeutil.isoformat(timeutil.now()))
                 continue
             outbox.indexed(record.path)
-        fulltext.apply(docs)            # idempotent: applied again on a replay
+        fulltext.apply(docs, procs=procs)   # idempotent: applied again on a replay
     commit_retrying(tm, index_batch)
     bar.step(len(batch))
     batch.clear()
