@@ -51,6 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))              # tests.support.whoosh_queries
 
 AGENCIES = ["000.00.00.H38"] + ["000.00.%02d.H38" % i for i in range(1, 30)]
 DOCTYPES = [("CV", 40), ("QĐ", 20), ("TB", 8), ("KH", 8), ("BC", 8), ("TTr", 6),
