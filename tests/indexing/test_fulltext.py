@@ -136,3 +136,24 @@ def test_a_parallel_write_finds_every_document_once(fulltext):
     assert _total(fulltext, '"người sử dụng lao động"') == len(
         [k for k in range(1, n + 1) if k % 6 + 1 == 1])
     assert _total(fulltext, "chuyển đổi số") == len([k for k in range(1, n + 1) if k % 6 + 1 == 6])
+
+
+def test_an_index_of_the_former_format_is_set_aside_for_a_rebuild(tmp_path):
+    """Same field names, another postings format (content without
+    positions, as before issue 17): not read as if it were current."""
+    from whoosh import fields, index
+    from archive_repo.indexing.fulltext import FullText, make_schema
+    folder = tmp_path / "index"
+    folder.mkdir()
+    old = make_schema()
+    old.remove("content")
+    old.add("content", fields.TEXT(stored=True))
+    writer = index.create_in(str(folder), old).writer()
+    writer.add_document(path="/000.00.00.H38/2026/1", content="chuyển đổi số")
+    writer.commit()
+    fulltext = FullText(str(folder))
+    try:
+        assert fulltext.doc_count() == 0
+        assert len(list(tmp_path.glob("index.set-aside-*"))) == 1
+    finally:
+        fulltext.close()

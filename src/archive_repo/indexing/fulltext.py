@@ -384,6 +384,20 @@ def _set_aside(directory, why):
     return index.create_in(directory, make_schema())
 
 
+def same_schema(found, wanted):
+    """Whether an index on disk was written with this release's fields *and
+    postings formats*.  A change of either (issue 17: the ``shingles``
+    field dropped, ``content`` given :class:`ContentFormat`) sets the old
+    index aside; the start-up then rebuilds it from the database
+    (``indexing.prepare``: the change feed from its start, or every record
+    queued) — the self-healing path, no evolve step."""
+    if sorted(found.names()) != sorted(wanted.names()):
+        return False
+    return all(type(found[name]) is type(wanted[name]) and
+               type(found[name].format) is type(wanted[name].format)
+               for name in wanted.names())
+
+
 # What a search or a write raises when the folder was taken away or damaged
 # under the running server (measured: EmptyIndexError on every /search once
 # the folder was deleted, until a restart).
@@ -440,7 +454,7 @@ class FullText:
             return _set_aside(directory, "unreadable")
         if ix is None:
             return index.create_in(directory, make_schema())
-        if sorted(ix.schema.names()) != sorted(make_schema().names()):
+        if not same_schema(ix.schema, make_schema()):
             ix.close()
             return _set_aside(directory, "another schema")
         return ix
