@@ -157,3 +157,18 @@ def test_an_index_of_the_former_format_is_set_aside_for_a_rebuild(tmp_path):
         assert len(list(tmp_path.glob("index.set-aside-*"))) == 1
     finally:
         fulltext.close()
+
+
+def test_positions_round_trip_narrow_and_wide():
+    """Gaps in 16 bits, and the wide form where one does not fit: a block
+    of both decodes to the positions written."""
+    from archive_repo.indexing.fulltext import (_block_positions, decode_positions,
+                                                encode_positions)
+    lists = [[0, 3, 70000], [5], [1, 2, 3], [65535, 65536 + 65535], [200_000]]
+    values = [encode_positions(p) for p in lists]
+    assert [decode_positions(v) for v in values] == lists
+    assert len(values[2]) == 6 and len(values[0]) % 2 == 1
+    for block in (values, values[1:3]):
+        counts, found = _block_positions(block)
+        expected = [p for v in block for p in decode_positions(v)]
+        assert found.tolist() == expected and counts.sum() == len(expected)

@@ -12,6 +12,7 @@ start with a clear message instead of answering searches wrongly.
 
 Tested with whoosh3 3.54 (the range pinned in pyproject.toml).
 """
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
 def raw_matcher(reader, field, text):
     """The term's raw postings in one segment, deleted documents included
@@ -55,3 +56,28 @@ def block_values(block):
 def segments(ix):
     """The index's segments (for their sizes)."""
     return ix._segments()
+
+
+def compact_codec(blocklimit, compression):
+    """whoosh3's codec, its posting blocks keeping whole-number weights
+    (our term frequencies) as pickled ints, 2 bytes each for most, instead
+    of 9-byte floats: 8 % smaller an index (bench/search.py).  The reader
+    is whoosh3's own: it takes the weights tuple as it finds it."""
+    return CompactCodec(blocklimit=blocklimit, compression=compression)
+
+
+class _CompactPostingsWriter(W3PostingsWriter):
+    def _mini_weights(self):
+        found = super()._mini_weights()
+        if isinstance(found, tuple) and all(w.is_integer() for w in found):
+            return tuple(int(w) for w in found)
+        return found
+
+
+class CompactCodec(W3Codec):
+    """Named in each segment's table of contents: keep it importable here."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                      compression=self._compression,
+                                      inlinelimit=self._inlinelimit)
