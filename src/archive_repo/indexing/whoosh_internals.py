@@ -14,6 +14,7 @@ Tested with whoosh3 3.54 (the range pinned in pyproject.toml).
 """
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
+
 def raw_matcher(reader, field, text):
     """The term's raw postings in one segment, deleted documents included
     (the snapshot's ``live`` mask removes them), or None."""
