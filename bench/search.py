@@ -166,7 +166,7 @@ def whoosh_docs(records):
             "allowed": allowed})
 
 
-def build_whoosh(records, directory, batch=2000, procs=2):
+def build_whoosh(records, directory, batch=10000, procs=2):
     """Through ``FullText.apply`` in the batches and processes
     ``archive-repo reindex`` writes with by default."""
     from archive_repo.indexing.fulltext import FullText

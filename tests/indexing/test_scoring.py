@@ -88,3 +88,11 @@ def test_in_range_keeps_known_dates_within_bounds():
     assert s.in_range(dates, "2026-01-01", "2026-03-31").tolist() == [0, 2]
     assert s.in_range(dates, None, "2026-02-01").tolist() == [0]
     assert s.in_range(dates, "2026-03-01", None).tolist() == [2, 3]
+
+
+def test_ranges_gathers_every_slice_in_order():
+    import numpy as np
+    from archive_repo.indexing.scoring import ranges
+    starts, ends = np.array([0, 3, 3, 7]), np.array([2, 3, 5, 8])
+    assert ranges(starts, ends).tolist() == [0, 1, 3, 4, 7]
+    assert ranges(np.array([4]), np.array([4])).tolist() == []

@@ -311,12 +311,17 @@ class Snapshot:
         """``(docs, positions)``: one pair per occurrence of ``text`` in the
         global ``docs``.  Each segment's positions of ``text`` are decoded
         once (SEGMENTS) — phrases keep meeting the same common runs."""
-        wanted = np.zeros(self.size, dtype=bool)
-        wanted[docs] = True
         found_docs, found_positions = [], []
-        for (at, positions), offset in self._per_segment(
-                ("pos", field, text), lambda r: read_positions(r, field, text)):
-            keep = wanted[at + offset]
+        parts = self._per_segment(("pos", field, text), lambda r: read_positions(r, field, text))
+        bounds = np.searchsorted(docs, [offset for _, offset in parts] + [self.size])
+        for i, ((at, positions), offset) in enumerate(parts):
+            local = docs[bounds[i]:bounds[i + 1]] - offset
+            if not len(local) or not len(at):
+                continue
+            # ``at`` is sorted: each candidate's occurrences are one slice,
+            # so the cost follows the candidates, not the term's frequency
+            keep = scoring.ranges(np.searchsorted(at, local, "left"),
+                                  np.searchsorted(at, local, "right"))
             found_docs.append(at[keep] + offset)
             found_positions.append(positions[keep])
         if not found_docs:

@@ -49,6 +49,16 @@ def distinct_sorted(values):
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
+def ranges(starts, ends):
+    """The indices of every slice ``[starts[i], ends[i])``, in order."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + shift
+
+
 def in_range(dates, lo, hi):
     """Documents whose ISO date lies in [lo, hi] (either end open)."""
     keep = dates != "-"

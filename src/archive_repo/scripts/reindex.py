@@ -31,9 +31,11 @@ from ..indexing import fulltext_of
 def add_arguments(parser):
     parser.add_argument("--dry-run", action="store_true",
                         help="chỉ báo cáo khác biệt, không ghi")
-    # one Whoosh commit per batch: bigger batches index faster (fewer,
-    # larger segments), up to the writer's pool (fulltext.WRITER_MB)
-    parser.add_argument("--every", type=int, default=2000, help="lưu sau mỗi N văn bản")
+    # one Whoosh commit per batch, one segment per writer process: 10 000
+    # over 2 processes gives segments of fulltext.MERGE_MAX_DOCS, which no
+    # merge rewrites (at 100 000 records, 2 000 a batch left 100 segments
+    # and phrase queries paid for each: bench/search.py)
+    parser.add_argument("--every", type=int, default=10000, help="lưu sau mỗi N văn bản")
     # Whoosh's writer is pure Python: one process per core (fulltext.apply)
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1),
                         help="số tiến trình ghi chỉ mục toàn văn (mặc định: 2)")
