@@ -28,15 +28,39 @@ p50 546 ms, p95 1 813 ms (app/bare 0.02 / 0.01; the bare run with Whoosh's
 own facets and highlights takes minutes a query: --bare-full); tantivy 9 684 docs/s,
 1.8 KB a document, p50 5.7 ms, p95 10.5 ms: app/tantivy 2.2× / 2.3×.
 
-What each field costs (issue 17; 2 000 records compacted into one segment,
-10.0 KB a document, read from the segment's compound file): postings 6.8 KB
-(``content`` 241 postings a document, frequencies only; ``shingles`` 245
-postings carrying 406 packed positions), term dictionary 1.9 KB, stored
-fields 1.2 KB (compressed; the content for snippets), every column
-together < 0.1 KB.  The filter fields' postings are a few bytes each, so
-dropping an unused field saves nothing that counts; the size is the two
-text fields.  Writing: 500 documents take ~10 s in Whoosh's pure-Python
-writer, half of it ``add_postings`` (a per-posting length lookup is 2 s).
+Issue 17, fast indexing — what was tried, each measured (2 000 records
+unless said; this 2-core machine shared with other engineers' test runs,
+so wall-clock rates move up to 2× with their load):
+
+* the old schema (``content`` frequencies + ``shingles``, folded
+  two-syllable runs with packed positions), batches of 500: 210 docs/s,
+  16.0 KB a record in 4 segments (10.0 compacted: postings 6.8, term
+  dictionary 1.9 — nearly every run a new term —, stored 1.2);
+* ``shingles`` dropped, phrases matched on positions kept for the folded
+  syllables of ``content`` (exact forms with marks and notations carry no
+  positions), and terms counted by ``analysis.term_postings`` (the text
+  folded once, ``Counter`` over ``findall``) instead of Whoosh Token
+  objects: 590 docs/s, 5.3 KB (profile: the tokenising was 20 % of the
+  time and is now 2 %; the rest is Whoosh's pure-Python pool and
+  ``add_postings``, per posting);
+* posting blocks of 512 at zlib 6 (Whoosh: 128 at 3): 4.75 → 4.39 KB
+  (1 024 at 9: 4.27 KB but 40 % slower writing);
+* positions as 16-bit gaps: → 4.09 KB; whole-number weights pickled as
+  ints (``whoosh_internals.CompactCodec``): → 3.99 KB, one segment;
+* Whoosh's MpWriter over 2 processes (``FullText.apply(procs=2)``, what
+  ``reindex`` does): 4 000 records 570 → 1 004 docs/s on a quiet machine;
+* not kept: text extraction in a process pool (``reindex`` reads the text
+  store; extraction already runs in a bounded child per file), stored
+  ``content`` dropped (1.2 KB; snippets need it, and fetching 20 texts
+  from ZODB per query was not tried).
+
+At 100 000 records (2026-12-02 20:42, load average 3–5 from others' test
+runs, batches of 2 000 → 100 segments of 1 000): build 393 docs/s (was 59),
+4.4 KB a record (was 8.1); app p50 7.4 ms, p95 30.8 ms (target < 100 ms;
+phrases of common syllables 27–31 ms, the rest ≤ 24 ms); tantivy 5 714
+docs/s, 1.8 KB, p50 2.9 ms, p95 7.9 ms: app/tantivy 2.6× / 3.9× (target
+≤ 1.5×: not met).  The README's "Indexing speed and scale" has the later
+runs.
 """
 import argparse
 import gzip
