@@ -136,3 +136,27 @@ def test_a_catalog_of_an_older_layout_is_rebuilt_by_its_evolve_step_at_start_up(
             assert catalog.query(agency=H38, year=2026)[0] == 3
         finally:
             conn.close()
+
+
+def test_reindex_writes_the_full_text_over_two_processes(tmp_path):
+    """What an operator's reindex does by default (``--procs 2``): every
+    record indexed once, one segment per writer process, nothing lost."""
+    from archive_repo.indexing.fulltext import MP_BATCH, FullText
+    from tests.dav.conftest import bulk_year
+    count = 2 * MP_BATCH + 20
+    env = build_env(tmp_path)
+    bulk_year(env, H38, 2025, count)
+    settle(env)
+    worker_of(env.registry).stop()
+    close_env(env)
+    ini = tmp_path / "app.ini"
+    ini.write_text(INI.format(var=tmp_path))
+    assert _run(str(ini), "reindex", "--procs", "2") == 0
+    index = FullText(str(tmp_path / "index"))
+    try:
+        assert index.doc_count() == count
+        assert sum(index.segment_sizes()) >= count + 2      # the old documents, deleted
+        assert len(index.segment_sizes()) >= 3
+    finally:
+        index.close()
+    assert _run(str(ini), "check_index") == 0
