@@ -66,7 +66,7 @@ def _found(fulltext, text):
 
 
 @pytest.mark.parametrize("text,numbers", [
-    ('"lao động"', [1, 2, 3, 4]),                        # two syllables: one shingle
+    ('"lao động"', [1, 2, 3, 4]),                        # two syllables side by side
     ('"lao dong"', [1, 2, 3, 4]),                        # (5 has both, apart)
     ('"hợp đồng lao động"', [4]),                         # four: 3 has both runs apart
     ('"người sử dụng lao động"', [1]),                    # five: 2 has every run apart
