@@ -78,3 +78,14 @@ def test_snippet_marks_folded_matches_and_prefers_the_body():
     assert "<mark>Nguyễn</mark>" in only_head
     # text is escaped, marks are the only markup
     assert "&lt;b&gt;" in snippet("<b> chuyển", parse_query("chuyen"))
+
+
+def test_snippet_marks_every_spelling_that_folds_to_the_query():
+    """Upper case, marks, đ and the look-alike Ð, matched on the stored
+    text itself (not a folded copy)."""
+    from archive_repo.indexing.analysis import parse_query, snippet
+    out = snippet("Quyết ĐỊNH về Ðiều 5; chuyển đổi; 12/QĐ-UBND; quyết", parse_query(
+        "quyet dinh dieu chuyen* qd-ubnd"))
+    assert out == ("<mark>Quyết</mark> <mark>ĐỊNH</mark> về <mark>Ðiều</mark> 5; "
+                   "<mark>chuyển</mark> đổi; 12/<mark>QĐ-UBND</mark>; <mark>quyết</mark>")
+    assert "<mark>" not in snippet("quyết định", parse_query("quyen"))

@@ -16,10 +16,16 @@ Every text and every query goes through the same steps:
 """
 import re
 
-from ..vietnamese import fold_normalized as fold, normalize  # noqa: F401
+from ..vietnamese import FOLD_TABLE, LOOKALIKES, fold_normalized as fold, normalize  # noqa: F401
 
 
 _WORD = r"[^\W_]+"
+# every letter that folds to each base letter (vietnamese.FOLD_TABLE)
+_MARKS = {}
+for _code, _base in FOLD_TABLE.items():
+    _MARKS[_base] = _MARKS.get(_base, "") + chr(_code)
+for _code, _same in LOOKALIKES.items():
+    _MARKS[fold(_same)] += chr(_code)
 # A notation: an optional number then '/', and at least two parts joined by
 # '-' or '/' ("QĐ-UBND", "123/QĐ-UBND", "45/2019/QH14", "UBND-VP").
 NOTATION_RE = re.compile(r"%s(?:[/-]%s)+" % (_WORD, _WORD))
@@ -149,15 +155,15 @@ def snippet(text, clauses, width=240, before=70, body_at=0):
     """An HTML snippet of ``text`` around the first match of ``clauses``
     from ``body_at`` on (the document's own text, after the header lines a
     result shows anyway), else the first match anywhere; every match is
-    wrapped in ``<mark>``.  Matching is on folded text with regular
-    expressions (C speed), so a long document costs little; the folded text
-    has the same length as the original, so offsets carry over."""
+    wrapped in ``<mark>``.  Matching is a regular expression on the text
+    as stored (C speed), each folded letter of a word a class of every
+    letter folding to it, case ignored: folding every hit's whole text
+    first was two thirds of a query's time (bench/search.py)."""
     import html
     pattern = _match_pattern(clauses)
-    folded = fold(normalize(text))
-    if pattern is None or len(folded) != len(text):
+    if pattern is None:
         return html.escape(" ".join(text[body_at:body_at + width].split()))
-    first = pattern.search(folded, body_at) or pattern.search(folded)
+    first = pattern.search(text, body_at) or pattern.search(text)
     floor = body_at if first is not None and first.start() >= body_at else 0
     start = 0 if first is None else max(floor, first.start() - before)
     if start > floor:
@@ -165,7 +171,7 @@ def snippet(text, clauses, width=240, before=70, body_at=0):
         start = space + 1 if 0 <= space < start + 20 else start
     end = min(len(text), start + width)
     out, pos = [], start
-    for m in pattern.finditer(folded, start, end):
+    for m in pattern.finditer(text, start, end):
         out.append(html.escape(text[pos:m.start()]))
         out.append("<mark>%s</mark>" % html.escape(text[m.start():m.end()]))
         pos = m.end()
@@ -183,8 +189,17 @@ def _match_pattern(clauses):
             whole.update(fold(t) for t in arg)
         else:
             whole.add(fold(arg))
-    parts = ["%s(?![^\\W_])" % re.escape(w) for w in sorted(whole, key=len, reverse=True)]
-    parts += [re.escape(p) for p in sorted(prefixes, key=len, reverse=True)]
+    parts = ["%s(?![^\\W_])" % _letters(w) for w in sorted(whole, key=len, reverse=True)]
+    parts += [_letters(p) for p in sorted(prefixes, key=len, reverse=True)]
     if not parts:
         return None
-    return re.compile("(?<![^\\W_])(?:%s)" % "|".join(parts))
+    return re.compile("(?<![^\\W_])(?:%s)" % "|".join(parts), re.IGNORECASE)
+
+
+def _letters(folded):
+    """A pattern matching every spelling of the ``folded`` word that folds
+    to it (marks, đ and its look-alike Ð; case by IGNORECASE)."""
+    return "".join(_CLASSES.get(c) or re.escape(c) for c in folded)
+
+
+_CLASSES = {base: "[%s%s]" % (base, marks) for base, marks in _MARKS.items()}
