@@ -21,6 +21,7 @@ import json
 
 from ..deposit import service
 from ..rules.engine import evaluate_file
+from ..rules.issuer import issuer_of
 from ..deposit.upload import Spooled, safe_filename
 from ..errors import ArchiveError, BadRequest
 from ..events import Because
@@ -145,7 +146,7 @@ def _spooled(message, ctx):
 def _new(message, ctx, known_agency, business, reason):
     meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
     spooled = _spooled(message, ctx)
-    report = evaluate_file(spooled, meta, ctx.at, ctx.policy)
+    report = evaluate_file(spooled, meta, ctx.at, ctx.policy, issuer_of(ctx.year))
     record = service.deposit(ctx.year, meta, spooled, report, ctx.actor, ctx.at,
                              registry=ctx.registry, request=ctx.request, deliver=ctx.deliver,
                              because=ctx.because(business, version=1))

@@ -78,6 +78,16 @@ def change_feed_stamps(root):
                                      for i, value in enumerate(stored))
 
 
+def agency_certificate_ids(root):
+    """Agencies made before operators could register their certificates
+    (``agency add-cert``) get an empty map of identifiers."""
+    from persistent.mapping import PersistentMapping
+    for agency in root.agencies.values():
+        agency._p_activate()
+        if agency.__dict__.get("certificate_ids") is None:
+            agency.certificate_ids = PersistentMapping()
+
+
 def register(config):
     add = config.add_evolve_step
     add(version_reports_as_json, "2026-12-version-reports-json")
@@ -86,3 +96,4 @@ def register(config):
     add(catalog_layout, "2026-12-catalog-layout-3")
     add(outbox_failed_set, "2026-12-outbox-failed-set")
     add(change_feed_stamps, "2026-12-change-feed-stamps")
+    add(agency_certificate_ids, "2026-12-agency-certificate-ids")

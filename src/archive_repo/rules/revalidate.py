@@ -21,6 +21,7 @@ from persistent.mapping import PersistentMapping
 from .. import timeutil
 from ..events import RecordModified, fire
 from . import evaluate
+from .issuer import issuer_of
 
 JOB = "revalidate"
 
@@ -56,7 +57,7 @@ def start_run(root, resume):
 
 def revalidate_version(record, version, policy, run_id):
     report = evaluate(version.blob.committed(), record.metadata,
-                      version.deposited_at, policy)
+                      version.deposited_at, policy, issuer_of(record))
     report["run_id"] = run_id
     report["kind"] = "revalidation"
     version.reports.append(report)

@@ -19,6 +19,7 @@ from ..http.body import check_size, read_upload
 from ..resources import Agency
 from ..rules import rule_policy
 from ..rules.engine import evaluate_file
+from ..rules.issuer import issuer_of
 
 TEMPLATE = "archive_repo:templates/deposit.jinja2"
 RECEIVER = "receiver:"
@@ -94,7 +95,8 @@ def deposit_submit(request):
             year = agency[str(int(meta.get("issued_on", "0")[:4]))]
             known = lambda code: code in request.root.agencies  # noqa: E731
             checked = service.prepare(json.dumps(meta, ensure_ascii=False), year, known)
-            report = evaluate_file(form.upload, checked, at, rule_policy(request.registry))
+            report = evaluate_file(form.upload, checked, at, rule_policy(request.registry),
+                                   issuer_of(agency))
         except Rejected as exc:
             return form_page(request, values, failed=exc.details, message=exc.message,
                              status=422)
