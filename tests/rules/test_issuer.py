@@ -164,3 +164,26 @@ def test_agency_add_cert_makes_the_seal_the_issuers_and_is_audited(tmp_path, fin
         conn.close()
     finally:
         close_env(env)
+
+
+def test_start_up_gives_older_agencies_their_certificate_map(tmp_path):
+    step = "2026-12-agency-certificate-ids"
+    env = build_env(tmp_path)
+    conn = env.conn()
+    with conn.transaction_manager:
+        root = env.root(conn)
+        del root.evolved[step]
+        for agency in root.agencies.values():
+            del agency.certificate_ids          # the shape before this release
+    conn.close()
+    close_env(env)
+    env = build_env(tmp_path)                   # start-up runs the step
+    try:
+        conn = env.conn()
+        root = env.root(conn)
+        assert step in root.evolved
+        assert dict(root.agencies[H38].certificate_ids) == {"mns": (ORGANISATION_MNS,)}
+        assert all(a.certificate_ids is not None for a in root.agencies.values())
+        conn.close()
+    finally:
+        close_env(env)
