@@ -32,6 +32,9 @@ FIELDS = {
     "issued_amount": ("int", False, 999),
     "due_date": ("date", False, None),
 }
+# Instructions that go with the metadata but are not kept in it:
+# ``allow_duplicate``, the clerk's answer to a 409 duplicate_document.
+CONTROLS = {"allow_duplicate": "bool"}
 
 LONG_TEXT_CONTROLS = {"\n", "\t"}
 
@@ -62,7 +65,7 @@ def validate(data, known_agency, limits=Limits()):
     """Check and normalise ``data``; ``known_agency(code)`` tells whether a
     receiver code is in the directory."""
     problems, clean = [], {}
-    for name in sorted(set(data) - set(FIELDS)):
+    for name in sorted(set(data) - set(FIELDS) - set(CONTROLS)):
         problems.append(_problem(name[:100], "Trường không được hỗ trợ."))
     if _too_many(data.get("keywords"), limits):
         problems.append(_problem("keywords", "Nhiều quá %d từ khóa." % limits.keywords))
@@ -80,6 +83,12 @@ def validate(data, known_agency, limits=Limits()):
             clean[name] = CHECKERS[kind](value, limit, known_agency)
         except ValueError as exc:
             problems.append(_problem(name, str(exc)))
+    for name, kind in CONTROLS.items():
+        if data.get(name) is not None:
+            try:
+                clean[name] = CHECKERS[kind](data[name], None, known_agency)
+            except ValueError as exc:
+                problems.append(_problem(name, str(exc)))
     clean.setdefault("digitized", False)
     clean.setdefault("receivers", [])
     if problems:

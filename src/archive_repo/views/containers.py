@@ -6,7 +6,7 @@ from .. import timeutil
 from ..rules import rule_policy
 from ..rules.engine import evaluate_file
 from ..rules.issuer import issuer_of
-from ..deposit import service
+from ..deposit import duplicates, service
 from ..http import respond, url_of
 from ..http.body import check_size, read_upload
 from ..http.paging import page_params, paged
@@ -80,6 +80,7 @@ def deposit_view(request):
         meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known,
                                                          limits)
         spooled = form.upload
+        duplicates.check(year, meta, spooled.sha256, request)     # before the costly rules
         report = evaluate_file(spooled, meta, at, rule_policy(request.registry), issuer_of(year))
         # the time is taken again inside the step: numbers follow deposit
         # times (Decree 30) even when a later request registers first

@@ -8,7 +8,7 @@ record is frozen and takes no new version.
 """
 from ..errors import BadRequest
 from ..events import RecordActionNoted, RecordModified, fire
-from ..resources import new_version
+from ..resources import new_version, remember_digest
 from ..rules.engine import evaluate_file
 from ..rules.issuer import issuer_of
 from ..resources.folder import parse_number
@@ -56,6 +56,7 @@ def add_version(record, kind, spooled, actor, at, policy, *, registry, request=N
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
                           actor_id(actor), report, reason=kind, at=at)
     version.store_file(spooled.path)
+    remember_digest(record, version.sha256, record.path)
     fire(registry, RecordModified(
         record, request, action="new_version", actor=actor, because=because,
         detail=dict(detail, version=version.number), what="version"))
