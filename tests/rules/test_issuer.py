@@ -14,7 +14,7 @@ from tests.support.cli import cli
 from tests.support.pki import FINANCE_MST, ORGANISATION_MNS
 from tests.support.signing import signed_document
 
-from .conftest import SIGNED_AT, by_code
+from .conftest import DESCRIBED, SIGNED_AT, by_code
 
 PROVINCE = "Ủy ban nhân dân tỉnh Lào Cai"
 FINANCE_CODE = "000.00.11.H38"
@@ -30,8 +30,8 @@ def judge(tmp_path, policy):
     def run(pdf, issuer, **metadata):
         path = tmp_path / "doc.pdf"
         path.write_bytes(pdf)
-        metadata.setdefault("signer", "Nguyễn Văn An")
-        return evaluate(str(path), dict(metadata, receivers=[]), SIGNED_AT, policy, issuer)
+        return evaluate(str(path), dict(DESCRIBED, receivers=[], **metadata), SIGNED_AT, policy,
+                        issuer)
     return run
 
 

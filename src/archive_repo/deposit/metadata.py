@@ -61,9 +61,16 @@ EMPTY = {"str": "", "text": "", "doctype": "", "urgency": "", "secrecy": "",
          "codes": [], "strlist": []}
 
 
-def validate(data, known_agency, limits=Limits()):
+# Without these even a message from another system cannot be filed (the
+# year of issue picks the register).
+ALWAYS_REQUIRED = {"issued_on"}
+
+
+def validate(data, known_agency, limits=Limits(), complete=True):
     """Check and normalise ``data``; ``known_agency(code)`` tells whether a
-    receiver code is in the directory."""
+    receiver code is in the directory.  ``complete=False`` (what another
+    system already issued, imported): a missing required field is left out
+    for the rule ``metadata_complete`` to report, not refused."""
     problems, clean = [], {}
     for name in sorted(set(data) - set(FIELDS) - set(CONTROLS)):
         problems.append(_problem(name[:100], "Trường không được hỗ trợ."))
@@ -76,7 +83,7 @@ def validate(data, known_agency, limits=Limits()):
             limit = limits.keyword_length       # an operator's setting
         if value is None or (kind in EMPTY and value == EMPTY[kind]
                              and type(value) is type(EMPTY[kind])):
-            if required:
+            if required and (complete or name in ALWAYS_REQUIRED):
                 problems.append(_problem(name, "Thiếu trường bắt buộc."))
             continue
         try:
@@ -92,7 +99,8 @@ def validate(data, known_agency, limits=Limits()):
     clean.setdefault("digitized", False)
     clean.setdefault("receivers", [])
     if problems:
-        raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ.",
+        raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ: %s"
+                         % "; ".join("%s — %s" % (p["field"], p["message"]) for p in problems),
                          problems)
     return clean
 

@@ -47,11 +47,12 @@ def check_year(meta, year):
                          [{"field": "issued_on", "value": meta["issued_on"]}])
 
 
-def prepare(raw_metadata, year, known_agency, limits=Limits()):
-    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``)."""
+def prepare(raw_metadata, year, known_agency, limits=Limits(), complete=True):
+    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``;
+    ``complete=False``: an import keeps its gaps, ``md.validate``)."""
     raw = md.parse(raw_metadata, limits)
     refuse_state_secret(raw)
-    meta = md.validate(raw, known_agency, limits)
+    meta = md.validate(raw, known_agency, limits, complete)
     check_year(meta, year)
     return meta
 

@@ -144,7 +144,9 @@ def _spooled(message, ctx):
 
 
 def _new(message, ctx, known_agency, business, reason):
-    meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
+    # what another system issued is kept with its gaps (rule metadata_complete)
+    meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency,
+                           complete=False)
     spooled = _spooled(message, ctx)
     report = evaluate_file(spooled, meta, ctx.at, ctx.policy, issuer_of(ctx.year))
     record = service.deposit(ctx.year, meta, spooled, report, ctx.actor, ctx.at,
