@@ -77,3 +77,9 @@ def test_the_console_names_the_refused_field(tmp_path, capsys):
     assert cli_main.report_error(problem) == 2
     err = capsys.readouterr().err
     assert "signer: Thiếu trường bắt buộc." in err
+
+
+def test_the_rule_knows_every_required_field():
+    from archive_repo.deposit.metadata import FIELDS
+    from archive_repo.rules.completeness import REQUIRED
+    assert set(REQUIRED) == {name for name, (_, required, _) in FIELDS.items() if required}
