@@ -16,18 +16,20 @@ from .. import timeutil
 from ..doctypes import SECRET_LEVELS
 from ..errors import BadRequest, Rejected
 from ..vietnamese import fold_words
-from . import (active_content, appearance, completeness, integrity, issuer, paper_copy,
-               pdf_format, rendering, roles, scans, signatures, structure, timing, trust, urgency)
+from . import (active_content, appearance, completeness, content, integrity, issuer,
+               paper_copy, pdf_format, rendering, roles, scans, signatures, structure, timing,
+               trust, urgency)
 from .model import REJECT, STATUS, Check, Context, IRulePolicy, RulePolicy, where
 
 log = logging.getLogger(__name__)
 ENGINE_VERSION = "1.4"
 
-# The order a clerk reads the report in: is the record described, is the file whole, who signed with
-# what, when, in which format, how it looks, and what follows from it.
+# The order a clerk reads the report in: is the record described (and is the
+# file that record), is the file whole, who signed with what, when, in which
+# format, how it looks, and what follows from it.
 RULE_TABLES = [
-    completeness.RULES, integrity.RULES, structure.RULES, rendering.RULES, trust.RULES,
-    roles.RULES, issuer.RULES, timing.RULES, pdf_format.RULES, active_content.RULES,
+    completeness.RULES, content.RULES, integrity.RULES, structure.RULES, rendering.RULES,
+    trust.RULES, roles.RULES, issuer.RULES, timing.RULES, pdf_format.RULES, active_content.RULES,
     scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
 ]
 SECRETS = {fold_words(level): level for level in SECRET_LEVELS}
