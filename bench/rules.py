@@ -52,9 +52,15 @@ def make_documents(pki, folder, n):
     return paths
 
 
+# a deposit's metadata (rule metadata_complete; signer_matches_metadata)
+DESCRIBED = {"receivers": [], "notation": "QĐ-UBND", "doctype": "QĐ",
+             "subject": "Về việc phê duyệt kế hoạch", "issued_on": "2026-03-05",
+             "signer": "Nguyễn Văn An"}
+
+
 def run_engine(paths, policy):
     for path, urgent in paths:
-        report = evaluate(str(path), {"receivers": [], "urgency": "Khẩn" if urgent else None},
+        report = evaluate(str(path), dict(DESCRIBED, urgency="Khẩn" if urgent else None),
                           SIGNED_AT + timedelta(hours=1), policy)
         assert report["legal_status"] == "equivalent_to_paper", report["legal_status_reasons"]
 
