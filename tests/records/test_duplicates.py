@@ -81,3 +81,19 @@ def test_start_up_fills_the_digest_index_of_an_older_database(tmp_path):
         assert error["details"][0]["url"] == url
     finally:
         close_env(env)
+
+
+def test_the_browser_form_shows_the_duplicate_and_its_checkbox_allows_it(env):
+    pdf = make_pdf()
+    env.deposit(pdf=pdf)
+    fields = {"notation": "QĐ-UBND", "doctype": "QĐ", "issued_on": "05/03/2026",
+              "subject": "Về việc nộp lưu qua biểu mẫu", "signer": "Nguyễn Văn An"}
+
+    def post(status, **more):
+        return env.testapp.post("/%s/deposit" % H38, params=dict(fields, **more),
+                                upload_files=[("file", "vanban.pdf", pdf)],
+                                headers=dict(env.auth(("clerk", H38)), Accept="text/html"),
+                                status=status)
+    page = post(409).text
+    assert "đã được lưu trữ" in page and 'name="allow_duplicate"' in page
+    assert "deposited=1" in post(303, allow_duplicate="on").location

@@ -11,7 +11,7 @@ from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from .. import timeutil
-from ..deposit import service
+from ..deposit import duplicates, service
 from ..doctypes import DOCTYPES, URGENCIES
 from ..errors import ArchiveError, BadRequest, Rejected
 from ..http import url_of
@@ -72,6 +72,8 @@ def metadata_from(fields, receivers):
         meta["keywords"] = [k.strip() for k in meta["keywords"].split(",") if k.strip()]
     meta["receivers"] = receivers
     meta["digitized"] = fields.get("digitized") == "on"
+    if fields.get("allow_duplicate") == "on":
+        meta["allow_duplicate"] = True
     return meta, problems
 
 
@@ -95,6 +97,7 @@ def deposit_submit(request):
             year = agency[str(int(meta.get("issued_on", "0")[:4]))]
             known = lambda code: code in request.root.agencies  # noqa: E731
             checked = service.prepare(json.dumps(meta, ensure_ascii=False), year, known)
+            duplicates.check(year, checked, form.upload.sha256, request)   # 409 on the form
             report = evaluate_file(form.upload, checked, at, rule_policy(request.registry),
                                    issuer_of(agency))
         except Rejected as exc:
