@@ -7,7 +7,13 @@ from ...http.body import params_of
 from .. import documents
 from .. import fileplan as fp
 from ..serialize import dossier_json, plan_json
+from ..retention import RETENTION_CODES, schedule_of
 from . import TEMPLATES, XLSX, agency_name, created, download
+
+# Blank rows the form offers; a browser without script posts what it shows,
+# one with script adds rows (fileplans.jinja2).
+FORM_HEADINGS = 4
+FORM_ENTRIES = 8
 
 
 @view_config(context=fp.FilePlans, request_method="GET", permission="view")
@@ -15,15 +21,24 @@ def plans_view(request):
     plans = request.context
     return respond(request, TEMPLATES + "fileplans.jinja2", {
         "agency": plans.agency_code,
-        "results": [plan_json(request, p) for p in plans.values()]})
+        "results": [plan_json(request, p) for p in plans.values()],
+        "next_year": timeutil.now().year + 1,
+        "schedule": [i.as_json() for i in schedule_of(request.registry)],
+        "retention_codes": [(code, label) for code, (label, _) in RETENTION_CODES.items()
+                            if code != "07"],
+        "blank_headings": FORM_HEADINGS, "blank_entries": FORM_ENTRIES})
 
 
 @view_config(context=fp.FilePlans, request_method="POST", permission="manage_dossiers",
              renderer="json")
 def make_plan_view(request):
-    plan = fp.make_plan(request.context.__parent__, params_of(request), request.identity,
+    params = params_of(request)
+    if hasattr(params, "getall"):
+        params = fp.plan_from_form(params)
+    plan = fp.make_plan(request.context.__parent__, params, request.identity,
                         timeutil.now(), registry=request.registry, request=request)
-    return created(request, plan, plan_json(request, plan))
+    return after_form(request, url_of(request, plan.path),
+                      created(request, plan, plan_json(request, plan)))
 
 
 @view_config(context=fp.FilePlan, request_method="GET", permission="view")
