@@ -20,7 +20,6 @@ from tests.support.server import serving
 from tests.support.signing import signed_document
 
 from .conftest import get, path_of, post
-from .test_screens import senv  # noqa: F401  (the module's app, with the test PKI)
 
 PORT = 7152         # this range (7150–7159)
 
@@ -48,7 +47,7 @@ def main_text(page):
     return page.locator("main").inner_text()
 
 
-def test_records_management_in_chromium(senv, chromium, tmp_path):  # noqa: F811
+def test_records_management_in_chromium(senv, chromium, tmp_path):
     env = senv
     old = {"issued_on": "2014-03-05", "subject": "Kế hoạch công tác văn phòng năm 2014"}
     first = env.deposit(year=2014, meta=old).json

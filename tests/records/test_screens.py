@@ -8,32 +8,16 @@ import hashlib
 import io
 import zipfile
 
-import pytest
 from webtest import TestApp
 
-from tests.conftest import H38, build_env, close_env
-from tests.people.test_people import HTML, add, csrf_of, sign_in
-from tests.support.pki import build_pki
+from tests.conftest import H38
+from tests.people.test_people import HTML, csrf_of, sign_in
 from tests.support.signing import signed_document
 
 from .conftest import get, open_dossier, path_of, post
 from .test_forms import form_action
 
 OLD = {"start_date": "2014-01-01", "end_date": "2014-12-31"}
-
-
-@pytest.fixture(scope="module")
-def senv(tmp_path_factory):
-    pki = build_pki(tmp_path_factory.mktemp("pki"))
-    env = build_env(tmp_path_factory.mktemp("screens"),
-                    **{"archive_repo.trust_roots": pki.trust_roots_dir,
-                       "archive_repo.crl_dir": pki.crl_dir})
-    env.pki = pki
-    add(env, "hoa")
-    add(env, "lan", roles=("archivist",), agency=None, name="Trần Thị Lan",
-        position="Lưu trữ viên")
-    yield env
-    close_env(env)
 
 
 def browser_of(env, login):
