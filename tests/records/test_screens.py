@@ -78,7 +78,32 @@ def test_file_plan_made_from_the_form(senv):
     assert entries["02.TCCB"]["heading"] == "I.1"
     assert entries["02.TCCB"]["retention"]["years"] == 30
     assert plan["totals"] == {"total": 2, "permanent": 1, "limited": 1}
-    assert "Tuyển dụng" in done.follow(headers=HTML).text
+    page = done.follow(headers=HTML)
+    assert "Tuyển dụng" in page.text
+
+    # the draft revised from its own page: its rows come back filled in
+    revise = form_action(page, "revise-form")
+    assert 'value="Hồ sơ tuyển dụng công chức năm 2027"' in page.text
+    assert '<option value="code:04" selected>' in page.text
+    rows = [(k, "Hồ sơ quy hoạch cán bộ giai đoạn 2026–2031"
+             if v == "Hồ sơ quy hoạch cán bộ" else v) for k, v in PLAN_FORM if k != "year"]
+    rows += [("entry_heading", "II"), ("entry_number", "01.TC"),
+             ("entry_title", "Hồ sơ dự toán ngân sách"), ("entry_retention", "code:05"),
+             ("entry_owner", ""), ("entry_notes", "")]
+    browser.post(revise, rows, headers=HTML, status=400)
+    assert len(get(senv, path_of(done.location)).json["entries"]) == 2
+    browser.post(revise, rows + [("csrf_token", csrf_of(page))], headers=HTML, status=303)
+    plan = get(senv, path_of(done.location)).json
+    assert [e["title"] for e in plan["entries"]] == [
+        "Hồ sơ quy hoạch cán bộ giai đoạn 2026–2031", "Hồ sơ tuyển dụng công chức năm 2027",
+        "Hồ sơ dự toán ngân sách"]
+    assert plan["totals"] == {"total": 3, "permanent": 1, "limited": 2}
+    assert [h["action"] for h in plan["history"]][-1] == "revise_file_plan"
+    post(senv, path_of(done.location) + "/approve",
+         {"approved_by": "Trịnh Văn B", "decision": "3/QĐ-UBND", "approved_on": "2027-01-04"})
+    assert post(senv, path_of(done.location) + "/revise", {"headings": plan["headings"]},
+                status=409).json["error"]["code"] == "file_plan_approved"
+    assert 'id="revise-form"' not in browser.get(path_of(done.location), headers=HTML).text
 
 
 def test_disposal_proposed_and_approved_from_the_forms(senv):

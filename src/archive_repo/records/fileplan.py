@@ -181,6 +181,20 @@ def make_plan(agency, raw, actor, at, *, registry, request=None):
     return plan
 
 
+def revise(plan, raw, actor, at, *, registry, request=None):
+    """A draft plan's headings and entries replaced (the year stays); once
+    approved a plan is what the head signed and is not revised."""
+    if plan.approved:
+        raise Conflict("file_plan_approved",
+                       "Danh mục hồ sơ năm %d đã được duyệt: không sửa được." % plan.year)
+    headings, codes = clean_headings(raw.get("headings"))
+    plan.entries = clean_entries(raw.get("entries") or [], codes, schedule_of(registry))
+    plan.headings = headings
+    fire(registry, DossierChanged(plan, request, action="revise_file_plan", actor=actor,
+                                  detail=dict(plan.totals(), year=plan.year)))
+    return plan
+
+
 def approve(plan, raw, actor, at, *, registry, request=None):
     """The head's approval: who, when, the decision that approved it."""
     if plan.approved:
