@@ -9,13 +9,13 @@ says which record it repeats.  The refusal is audited like every refused
 write (``http.errors.audit_refusal``).
 
 The digests live in ``root.digests`` (an OOBTree SHA-256 → path of the first
-record stored with those bytes, ``resources.remember_digest``; filled for older databases by the evolve
+record stored with those bytes, ``resources.root.remember_digest``; filled for older databases by the evolve
 step ``2026-12-digest-index``).  The check runs before the rules and again
 inside the registration step: two identical deposits at once write the same
 BTree key, ZODB lets one commit and the retried other finds it.
 """
 from ..errors import Conflict
-from ..resources import digest_holder
+from ..resources.root import digest_holder
 from ..vietnamese import fold_words
 
 ALLOW = "allow_duplicate"

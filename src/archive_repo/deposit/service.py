@@ -17,7 +17,8 @@ Every refusal *raises*, so pyramid_tm aborts the transaction.
 from ..errors import BadRequest, Rejected
 from ..events import RecordAdded, fire
 from ..limits import Limits
-from ..resources import Record, new_version, remember_digest
+from ..resources import Record, new_version
+from ..resources.root import remember_digest
 from ..rules.engine import not_state_secret
 from . import duplicates
 from . import metadata as md

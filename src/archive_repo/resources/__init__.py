@@ -2,7 +2,7 @@
 from .agency import Agencies, Agency, Year  # noqa: F401
 from .folder import Folder, IntFolder  # noqa: F401
 from .record import Record, Version, new_version, note_viewed  # noqa: F401
-from .root import ArchiveRoot, digest_holder, get_root, remember_digest  # noqa: F401
+from .root import ArchiveRoot, get_root  # noqa: F401
 
 
 def root_factory(request):

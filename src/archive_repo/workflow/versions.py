@@ -8,7 +8,8 @@ record is frozen and takes no new version.
 """
 from ..errors import BadRequest
 from ..events import RecordActionNoted, RecordModified, fire
-from ..resources import new_version, remember_digest
+from ..resources import new_version
+from ..resources.root import remember_digest
 from ..rules.engine import evaluate_file
 from ..rules.issuer import issuer_of
 from ..resources.folder import parse_number
