@@ -50,6 +50,7 @@ def policy_from_settings(settings):
         calendar_file=settings.calendar,
         appearance_tolerance=settings.appearance_tolerance,
         min_scan_dpi=settings.min_scan_dpi,
+        path_cache_size=settings.path_cache_size,
     )
 
 
