@@ -218,13 +218,16 @@ def evaluate(path, metadata, deposited_at, policy):
     return report(ctx, checks, made_at)
 
 
-def evaluate_file(spooled, meta, at, policy):
+def evaluate_file(spooled, meta, at, policy, report=None):
     """The report on a spooled upload (a deposit or a new version); an empty
-    file and a REJECT failure refuse it (raise)."""
+    file and a REJECT failure refuse it (raise).  ``report``: the one a bulk
+    job's worker already made for these bytes, metadata and time
+    (``rules/pool.py``), judged the same way."""
     if spooled.size == 0:
         raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
                          [{"field": "file"}])
-    report = evaluate(spooled.path, meta, at, policy)
+    if report is None:
+        report = evaluate(spooled.path, meta, at, policy)
     if report["rejections"]:
         raise Rejected(report["rejections"])
     return report

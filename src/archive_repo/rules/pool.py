@@ -1,0 +1,68 @@
+"""The rule engine on both cores for bulk jobs (``revalidate``, ``import``).
+
+``evaluate`` is a pure function of a file, its metadata, the deposit time and
+the policy, and takes a core for tens of milliseconds per document; the ZODB
+writes that follow are quick.  So a bulk job hands a batch of
+``(path, metadata, deposited_at)`` to :class:`RulePool` and writes the
+reports in its own process, in order — the database sees one writer, as
+before.  Each worker process has its own copy of the policy, hence its own
+certificate-path cache (``rules/pathcache.py``), warm after its first
+documents.  ``archive_repo.rule_workers`` = 1 evaluates in the calling
+process, with no pool at all.
+"""
+import dataclasses
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+
+from .engine import evaluate
+
+_policy = None          # the worker process's policy (set by _start)
+
+
+def _start(policy):
+    global _policy
+    _policy = policy
+
+
+def _evaluate(job):
+    path, metadata, deposited_at = job
+    return evaluate(path, metadata, deposited_at, _policy)
+
+
+class RulePool:
+    """``map(jobs)``: the reports of ``evaluate(path, metadata, at, policy)``
+    for each job, in order.  A context manager: the workers end with it."""
+
+    def __init__(self, policy, workers=1):
+        self.policy, self.workers = policy, workers
+        self._executor = None
+
+    def __enter__(self):
+        if self.workers > 1:
+            # forkserver: a fresh interpreter per worker, never a fork of a
+            # parent holding ZODB connections, threads and open files
+            fresh = dataclasses.replace(self.policy, cache={})
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_start, initargs=(fresh,))
+        return self
+
+    def __exit__(self, *exc):
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+    def map(self, jobs):
+        jobs = list(jobs)
+        if self._executor is None:
+            return [evaluate(path, meta, at, self.policy) for path, meta, at in jobs]
+        return list(self._executor.map(_evaluate, jobs, chunksize=max(1, len(jobs) // (
+            4 * self.workers))))
+
+
+def pool_for(registry, policy=None):
+    """The RulePool a console job uses: the app's policy, ``rule_workers``
+    processes."""
+    from ..settings import get_settings
+    from .engine import rule_policy
+    return RulePool(policy or rule_policy(registry), get_settings(registry).rule_workers)
