@@ -15,7 +15,8 @@ details), kept under
   old material is ever reused under the new,
 * the revocation mode and whether revocation data may post-date the moment,
 * the **validation-time window**: the open interval between the instants at
-  which the verdict can change — the path certificates' validity bounds, the
+  which the verdict can change — the validity bounds of the path's
+  certificates and of every other certificate offered (a CRL issuer's), the
   revocation data's ``thisUpdate``/``nextUpdate``, every revocation date they
   list — each widened by the validator's time tolerance.  A moment on such an
   instant is never served from the cache.
@@ -54,10 +55,12 @@ def _crl_instants(crl):
 
 def _ocsp_instants(response):
     try:
-        basic = response.basic_ocsp_response["tbs_response_data"]
+        signed = response.basic_ocsp_response
+        basic = signed["tbs_response_data"]
     except (ValueError, KeyError, TypeError):   # not a successful response: no instants
         return []
-    found = [basic["produced_at"].native]
+    # a delegated responder's own certificate expires too
+    found = [basic["produced_at"].native] + cert_instants(signed["certs"] or [])
     for single in basic["responses"]:
         found += [single["this_update"].native, single["next_update"].native]
         status = single["cert_status"]

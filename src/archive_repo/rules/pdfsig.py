@@ -41,23 +41,25 @@ CHAIN_FAILURE = AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE
 class Trust:
     """How to judge the signer's certificate: ``context()`` makes the
     ValidationContext (only on a cache miss); ``key`` and ``instants``
-    describe the material it is built from (:mod:`.pathcache`)."""
+    describe the material it is built from (:mod:`.pathcache`), ``offered``
+    the certificates it adds for path building besides the CMS's own (the
+    PDF's DSS)."""
 
-    def __init__(self, context, key, instants, moment, cache):
+    def __init__(self, context, key, instants, moment, cache, offered=()):
         self.context, self.key, self.instants = context, key, instants
-        self.moment, self.cache = moment, cache
+        self.moment, self.cache, self.offered = moment, cache, list(offered)
 
     async def outcome(self, cert, other_certs, usage):
+        offered = list(other_certs) + self.offered
         key = (pathcache.digest_of([cert.dump()]), self.key,
-               pathcache.digest_of([c.dump() for c in other_certs]))
-        found = self.cache.lookup(key, self.moment) if self.cache is not None else None
+               pathcache.digest_of([c.dump() for c in offered]))
+        found = self.cache.lookup(key, self.moment)
         if found is None:
             found = await self._validate(cert, other_certs, usage)
             path = found.success_result or found.error_path
             certs = list(path.iter_certs(include_root=True)) if path is not None else [cert]
-            if self.cache is not None:
-                self.cache.store(key, pathcache.window(
-                    self.moment, self.instants + pathcache.cert_instants(certs)), found)
+            instants = self.instants + pathcache.cert_instants(certs + offered)
+            self.cache.store(key, pathcache.window(self.moment, instants), found)
         return found
 
     async def _validate(self, cert, other_certs, usage):

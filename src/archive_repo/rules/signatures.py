@@ -260,13 +260,14 @@ def _trust(policy, sig, dss, when, mode):
     """How the signer's chain is judged: the ValidationContext
     :func:`_context` builds, made only when the path cache cannot answer."""
     roots_key, crls_key, crl_instants = _material_key(policy)
-    own_crls, own_ocsps = dss[0] + _adobe_revinfo(sig)[0], dss[1] + _adobe_revinfo(sig)[1]
+    adobe_crls, adobe_ocsps = _adobe_revinfo(sig)
+    own_crls, own_ocsps = dss[0] + adobe_crls, dss[1] + adobe_ocsps
     own_key = pathcache.digest_of([r.dump() for r in own_crls + own_ocsps])
     return pdfsig.Trust(
         lambda: _context(policy, sig, dss, when.at, mode, when.retroactive),
         (roots_key, crls_key, own_key, mode, when.retroactive),
         crl_instants + pathcache.revinfo_instants(own_crls, own_ocsps), when.at,
-        pathcache.cache_for(policy))
+        pathcache.cache_for(policy), offered=dss[2])
 
 
 def _validate(sig, policy, dss, when, mode, skip_diff=False, diff=None):
