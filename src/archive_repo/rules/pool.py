@@ -11,8 +11,8 @@ documents.  ``archive_repo.rule_workers`` = 1 evaluates in the calling
 process, with no pool at all.
 """
 import dataclasses
-from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 from .engine import evaluate
 
@@ -38,13 +38,6 @@ class RulePool:
         self._executor = None
 
     def __enter__(self):
-        if self.workers > 1:
-            # forkserver: a fresh interpreter per worker, never a fork of a
-            # parent holding ZODB connections, threads and open files
-            fresh = dataclasses.replace(self.policy, cache={})
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_start, initargs=(fresh,))
         return self
 
     def __exit__(self, *exc):
@@ -52,12 +45,23 @@ class RulePool:
             self._executor.shutdown()
             self._executor = None
 
+    def _start_workers(self):
+        # forkserver: a fresh interpreter per worker, never a fork of a
+        # parent holding ZODB connections, threads and open files
+        fresh = dataclasses.replace(self.policy, cache={})
+        self._executor = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_start, initargs=(fresh,))
+
     def map(self, jobs):
         jobs = list(jobs)
-        if self._executor is None:
+        # one document is not worth starting interpreters for
+        if self.workers < 2 or (self._executor is None and len(jobs) < 2):
             return [evaluate(path, meta, at, self.policy) for path, meta, at in jobs]
-        return list(self._executor.map(_evaluate, jobs, chunksize=max(1, len(jobs) // (
-            4 * self.workers))))
+        if self._executor is None:
+            self._start_workers()
+        chunk = max(1, len(jobs) // (4 * self.workers))
+        return list(self._executor.map(_evaluate, jobs, chunksize=chunk))
 
 
 def pool_for(registry, policy=None):
