@@ -8,7 +8,8 @@ reports in its own process, in order — the database sees one writer, as
 before.  Each worker process has its own copy of the policy, hence its own
 certificate-path cache (``rules/pathcache.py``), warm after its first
 documents.  ``archive_repo.rule_workers`` = 1 evaluates in the calling
-process, with no pool at all.
+process, with no pool at all; otherwise the workers start with the first
+batch of two or more documents.
 """
 import dataclasses
 import multiprocessing
