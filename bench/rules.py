@@ -35,6 +35,7 @@ the organisation's revision.
 """
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -106,6 +107,7 @@ def wall(fn, *args):
 def bulk(args, paths, policy):
     from archive_repo.rules.pool import RulePool
     one, two = [], []
+    load = os.getloadavg()[0]
     with RulePool(policy, 1) as alone, RulePool(policy, 2) as pool:
         run_pool(pool, paths[:8])            # workers started, imports and caches warm
         run_pool(alone, paths[:2])
@@ -113,7 +115,9 @@ def bulk(args, paths, policy):
             one.append(wall(run_pool, alone, paths) / args.docs)
             two.append(wall(run_pool, pool, paths) / args.docs)
     a, b = statistics.median(one), statistics.median(two)
-    print("documents: %d, repeats: %d (wall time)" % (args.docs, args.repeat))
+    # wall time needs two idle cores: say how busy the machine was
+    print("documents: %d, repeats: %d (wall time), load average before/after: %.2f / %.2f"
+          % (args.docs, args.repeat, load, os.getloadavg()[0]))
     print("one process:             %7.1f ms/document" % (a * 1000))
     print("pool of 2 workers:       %7.1f ms/document" % (b * 1000))
     print("speed-up:                %7.2f×  (target ≥ 1.60×)" % (a / b))
