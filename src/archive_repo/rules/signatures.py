@@ -29,6 +29,7 @@ signature it adds and what it changed compared with the revision before it
 judged by the project's DiffPolicy (``diffpolicy.policy_for``).
 """
 import asyncio
+import functools
 import hashlib
 import io
 import logging
@@ -114,6 +115,15 @@ def _key_usage(cert):
 
 
 def describe_cert(cert):
+    """The certificate as plain data (a fresh copy: callers own it)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in _described(cert.dump()).items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _described(der):
+    # the same few hundred certificates describe every document: a pure
+    # function of the DER, and the names' decoding is not cheap
+    cert = asn1_x509.Certificate.load(der)
     return {
         "subject": cert.subject.human_friendly, "common_name": common_name(cert.subject),
         "issuer": cert.issuer.human_friendly, "serial": format(cert.serial_number, "x"),
