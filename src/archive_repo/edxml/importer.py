@@ -144,10 +144,16 @@ def _spooled(message, ctx):
     return Spooled(a.path, a.sha256, a.size, safe_filename(a.name or "document.pdf"))
 
 
+def _new_metadata(message, ctx, known_agency):
+    """A new record's validated metadata (also what ``precheck`` judges)."""
+    return service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
+
+
 def _new(message, ctx, known_agency, business, reason):
-    meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
+    meta = _new_metadata(message, ctx, known_agency)
     spooled = _spooled(message, ctx)
-    report = evaluate_file(spooled, meta, ctx.at, ctx.policy, _made_ahead(ctx, spooled, meta))
+    report = evaluate_file(spooled, meta, ctx.at, ctx.policy,
+                           report=_made_ahead(ctx, spooled, meta))
     record = service.deposit(ctx.year, meta, spooled, report, ctx.actor, ctx.at,
                              registry=ctx.registry, request=ctx.request, deliver=ctx.deliver,
                              because=ctx.because(business, version=1))
@@ -163,14 +169,14 @@ def _made_ahead(ctx, spooled, meta):
 
 
 def precheck(message, ctx, known_agency):
-    """``(path, metadata)`` the rules will judge if ``message`` is a new
+    """``(spooled attachment, metadata)`` the rules will judge if ``message`` is a new
     record whose metadata is valid — else None (the import itself then
     raises what is wrong).  Reads only: the rules run elsewhere meanwhile."""
     try:
         if business_of(message)[0] != "new" \
                 or message.header.value("From/OrganId") != ctx.year.agency_code:
             return None
-        meta = service.prepare(json.dumps(metadata_of(message.header)), ctx.year, known_agency)
+        meta = _new_metadata(message, ctx, known_agency)
         spooled = _spooled(message, ctx)
     except ArchiveError:
         return None

@@ -218,7 +218,7 @@ def evaluate(path, metadata, deposited_at, policy):
     return report(ctx, checks, made_at)
 
 
-def evaluate_file(spooled, meta, at, policy, report=None):
+def evaluate_file(spooled, meta, at, policy, *, report=None):
     """The report on a spooled upload (a deposit or a new version); an empty
     file and a REJECT failure refuse it (raise).  ``report``: the one a bulk
     job's worker already made for these bytes, metadata and time

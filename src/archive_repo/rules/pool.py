@@ -25,14 +25,15 @@ def _start(policy):
     _policy = policy
 
 
-def _evaluate(job):
-    path, metadata, deposited_at = job
-    return evaluate(path, metadata, deposited_at, _policy)
+def _evaluate(job, policy=None):
+    # a job is evaluate's arguments but the policy, which the worker holds
+    path, metadata, deposited_at, *more = job
+    return evaluate(path, metadata, deposited_at, policy or _policy, *more)
 
 
 class RulePool:
-    """``map(jobs)``: the reports of ``evaluate(path, metadata, at, policy)``
-    for each job, in order.  A context manager: the workers end with it."""
+    """``map(jobs)``: the reports of ``evaluate(path, metadata, at, policy,
+    *more)`` for each job ``(path, metadata, at, *more)``, in order.  A context manager: the workers end with it."""
 
     def __init__(self, policy, workers=1):
         self.policy, self.workers = policy, workers
@@ -58,7 +59,7 @@ class RulePool:
         jobs = list(jobs)
         # one document is not worth starting interpreters for
         if self.workers < 2 or (self._executor is None and len(jobs) < 2):
-            return [evaluate(path, meta, at, self.policy) for path, meta, at in jobs]
+            return [_evaluate(job, self.policy) for job in jobs]
         if self._executor is None:
             self._start_workers()
         chunk = max(1, len(jobs) // (4 * self.workers))
