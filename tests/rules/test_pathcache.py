@@ -17,6 +17,10 @@ from archive_repo.rules.pathcache import PathCache, window
 from tests.support.signing import VN, signed_document
 
 SIGNED_AT = datetime(2026, 3, 5, 9, 0, tzinfo=VN)
+# a deposit's metadata, complete (issue 11's rules judge it)
+DESCRIBED = {"receivers": [], "notation": "QĐ-UBND", "doctype": "QĐ",
+             "subject": "Về việc phê duyệt kế hoạch", "issued_on": "2026-03-05",
+             "signer": "Nguyễn Văn An"}
 LATER = SIGNED_AT + timedelta(hours=1)
 BEFORE_REVOCATION = datetime(2015, 6, 1, 9, 0, tzinfo=VN)   # revoked 1/1/2016
 WHILE_VALID = datetime(2016, 5, 2, 9, 0, tzinfo=VN)         # expired 1/1/2017
@@ -72,7 +76,7 @@ def _policy(settings, size, roots=None):
 
 
 def _report(path, at, policy):
-    report = evaluate(path, {"receivers": []}, at, policy)
+    report = evaluate(path, DESCRIBED, at, policy)
     report.pop("made_at")
     return report
 

@@ -5,10 +5,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from archive_repo.rules import evaluate
-from archive_repo.rules.pool import RulePool
+from archive_repo.rules.pool import RulePool, evaluate_job
+from archive_repo.rules.revalidate import job_of
 from tests.support.signing import VN, signed_document
 
 SIGNED_AT = datetime(2026, 3, 5, 9, 0, tzinfo=VN)
+# a deposit's metadata, complete (issue 11's rules judge it)
+DESCRIBED = {"receivers": [], "notation": "QĐ-UBND", "doctype": "QĐ",
+             "subject": "Về việc phê duyệt kế hoạch", "issued_on": "2026-03-05",
+             "signer": "Nguyễn Văn An"}
 
 
 def _plain(report):
@@ -26,7 +31,7 @@ def jobs(pki, tmp_path_factory):
     for i, data in enumerate(made):
         path = folder / ("%d.pdf" % i)
         path.write_bytes(data)
-        found.append((str(path), {"receivers": [], "urgency": "Khẩn" if i == 1 else None},
+        found.append((str(path), dict(DESCRIBED, urgency="Khẩn" if i == 1 else None),
                       SIGNED_AT + timedelta(hours=1, minutes=i)))
     return found * 2        # each worker sees a chain twice: its own cache at work
 
@@ -96,7 +101,6 @@ def test_import_in_the_pool_stores_what_one_process_stores(env, pki, tmp_path):
         for record in year.values():
             version = record.current
             # the report the worker made is the one this process makes
-            alone = evaluate(version.blob.committed(), record.metadata, version.deposited_at,
-                             rule_policy(registry))
+            alone = evaluate_job(job_of(record, version), rule_policy(registry))
             assert _plain(version.report) == _plain(alone)
             assert version.report["signatures"]

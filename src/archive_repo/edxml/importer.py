@@ -169,9 +169,10 @@ def _made_ahead(ctx, spooled, meta):
 
 
 def precheck(message, ctx, known_agency):
-    """``(spooled attachment, metadata)`` the rules will judge if ``message`` is a new
-    record whose metadata is valid — else None (the import itself then
-    raises what is wrong).  Reads only: the rules run elsewhere meanwhile."""
+    """``(sha256, metadata, job)`` if ``message`` is a new record whose
+    metadata is valid — ``job`` being the arguments of ``evaluate`` but the
+    policy (``rules/pool.py``) — else None (the import itself then raises
+    what is wrong).  Reads only: the rules run elsewhere meanwhile."""
     try:
         if business_of(message)[0] != "new" \
                 or message.header.value("From/OrganId") != ctx.year.agency_code:
@@ -180,7 +181,7 @@ def precheck(message, ctx, known_agency):
         spooled = _spooled(message, ctx)
     except ArchiveError:
         return None
-    return spooled, meta
+    return spooled.sha256, meta, (spooled.path, meta, ctx.at)
 
 
 def _existing(message, ctx):

@@ -25,8 +25,9 @@ def _start(policy):
     _policy = policy
 
 
-def _evaluate(job, policy=None):
-    # a job is evaluate's arguments but the policy, which the worker holds
+def evaluate_job(job, policy=None):
+    """The report of a job: ``evaluate``'s arguments but the policy (the
+    worker's own, unless given)."""
     path, metadata, deposited_at, *more = job
     return evaluate(path, metadata, deposited_at, policy or _policy, *more)
 
@@ -59,11 +60,11 @@ class RulePool:
         jobs = list(jobs)
         # one document is not worth starting interpreters for
         if self.workers < 2 or (self._executor is None and len(jobs) < 2):
-            return [_evaluate(job, self.policy) for job in jobs]
+            return [evaluate_job(job, self.policy) for job in jobs]
         if self._executor is None:
             self._start_workers()
         chunk = max(1, len(jobs) // (4 * self.workers))
-        return list(self._executor.map(_evaluate, jobs, chunksize=chunk))
+        return list(self._executor.map(evaluate_job, jobs, chunksize=chunk))
 
 
 def pool_for(registry, policy=None):

@@ -72,7 +72,8 @@ def _keep(record, made, run_id, registry, actor):
     return [report for _, report in made]
 
 
-def _job(record, version):
+def job_of(record, version):
+    """What the rules judge a stored version on (a pool job)."""
     return version.blob.committed(), record.metadata, version.deposited_at
 
 
@@ -81,7 +82,7 @@ def revalidate_record(record, policy, run_id, registry=None, actor=None, pool=No
     returns them (empty: nothing changed).  ``registry`` None: a dry run,
     nothing kept and nothing announced."""
     versions = _pending(record, run_id)
-    reports = (pool or RulePool(policy)).map(_job(record, v) for v in versions)
+    reports = (pool or RulePool(policy)).map(job_of(record, v) for v in versions)
     return _keep(record, list(zip(versions, reports)), run_id, registry, actor)
 
 
@@ -109,7 +110,7 @@ def revalidate(root, policy, commit, agency=None, year=None, resume=False,
     counts = {"equivalent_to_paper": 0, "reference_only": 0, "skipped": 0}
     for batch in _batches(select_records(root, agency, year), every):
         pending = [(record, _pending(record, run_id)) for record in batch]
-        reports = iter(pool.map(_job(r, v) for r, versions in pending for v in versions))
+        reports = iter(pool.map(job_of(r, v) for r, versions in pending for v in versions))
         for record, versions in pending:
             made = _keep(record, [(v, next(reports)) for v in versions], run_id,
                          None if dry_run else registry, None)

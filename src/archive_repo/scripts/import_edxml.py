@@ -123,9 +123,8 @@ def _made_ahead(messages, conn, registry, args, limits, pool):
     at = timeutil.now()
     checked = [_precheck(m, conn, registry, args, limits, at)
                if not isinstance(m, Exception) else None for m in messages]
-    jobs = [(spooled.path, meta, at) for spooled, meta in filter(None, checked)]
-    reports = iter(pool.map(jobs))
-    return [(at, (c[0].sha256, c[1], next(reports)) if c else None) for c in checked]
+    reports = iter(pool.map(c[2] for c in checked if c))
+    return [(at, (c[0], c[1], next(reports)) if c else None) for c in checked]
 
 
 def _precheck(message, conn, registry, args, limits, at):
