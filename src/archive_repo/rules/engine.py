@@ -52,6 +52,7 @@ def policy_from_settings(settings):
         calendar_file=settings.calendar,
         appearance_tolerance=settings.appearance_tolerance,
         min_scan_dpi=settings.min_scan_dpi,
+        path_cache_size=settings.path_cache_size,
     )
 
 
@@ -221,13 +222,16 @@ def evaluate(path, metadata, deposited_at, policy, issuer=None):
     return report(ctx, checks, made_at)
 
 
-def evaluate_file(spooled, meta, at, policy, issuer=None):
+def evaluate_file(spooled, meta, at, policy, issuer=None, *, report=None):
     """The report on a spooled upload (a deposit or a new version); an empty
-    file and a REJECT failure refuse it (raise)."""
+    file and a REJECT failure refuse it (raise).  ``report``: the one a bulk
+    job's worker already made for these bytes, metadata and time
+    (``rules/pool.py``), judged the same way."""
     if spooled.size == 0:
         raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
                          [{"field": "file"}])
-    report = evaluate(spooled.path, meta, at, policy, issuer)
+    if report is None:
+        report = evaluate(spooled.path, meta, at, policy, issuer)
     if report["rejections"]:
         raise Rejected(report["rejections"])
     return report

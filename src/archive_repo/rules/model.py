@@ -142,6 +142,7 @@ class RulePolicy:
     appearance_tolerance: float = 0.15
     min_scan_dpi: int = 200
     min_pdf_version: str = "1.4"
+    path_cache_size: int = 4096                 # 0: every chain validated anew
     cache: dict = field(default_factory=dict)
 
 
