@@ -83,3 +83,29 @@ def test_the_rule_knows_every_required_field():
     from archive_repo.deposit.metadata import FIELDS
     from archive_repo.rules.completeness import REQUIRED
     assert set(REQUIRED) == {name for name, (_, required, _) in FIELDS.items() if required}
+
+
+def test_the_receiver_answers_an_incomplete_message_with_a_02(env, tmp_path):
+    """Art. 7.2: what is kept with gaps can still be refused by the receiving
+    clerk as incomplete, and the sender gets the 02 status message naming
+    the gap (the workflow's own refusal and status message)."""
+    import transaction
+
+    from archive_repo.edxml.status import build_status
+    from archive_repo.workflow import actions
+    gappy = _message(env, tmp_path, "gaps.edxml", ["SignerInfo"])
+    ini = make_target(tmp_path)
+    assert run_import(ini, [gappy], "--deliver") == 0       # came over the axis
+    with opened(ini) as (root, registry):
+        [record] = root.agencies[H38].data[2026].values()
+        check = next(c for c in record.current.report["checks"]
+                     if c["code"] == "metadata_complete")
+        [delivery] = record.deliveries
+        actions.refuse(delivery, None, record.deposited_at, "incomplete", check["message"],
+                       registry=registry)
+        status = etree.fromstring(build_status(delivery, lambda code: code))
+        transaction.commit()
+    assert status.findtext(".//e:StatusCode", namespaces=NS) == "02"
+    description = status.findtext(".//e:Description", namespaces=NS)
+    assert "Điều 7, khoản 1, điểm a" in description and "signer" in description
+    assert status.findtext(".//e:ResponseFor/e:OrganId", namespaces=NS) == H38
