@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))          # so `tests.support` imports
 
 from tests.support.pdfs import make_pdf  # noqa: E402
+from tests.support.pki import ORGANISATION_MNS  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
@@ -94,6 +95,15 @@ def add_agencies(registry, codes):
                 root.agencies.add(code, Agency(code, name))
 
 
+def register_seal(registry, code, mns):
+    """``archive-repo agency add-cert CODE --mns X``, as the operator would."""
+    from archive_repo import db
+    from archive_repo.directory import add_certificate
+    from archive_repo.resources import get_root
+    with db.transaction(registry) as conn:
+        add_certificate(get_root(conn), code, mns=mns)
+
+
 def issue(registry, role, agency=None):
     from archive_repo import db
     from archive_repo.resources import get_root
@@ -113,6 +123,8 @@ def build_env(tmp_path, **extra_settings):
     add_agencies(registry, [(H38, "Ủy ban nhân dân tỉnh Lào Cai"),
                             (STTTT, "Sở Thông tin và Truyền thông"),
                             (SYT, "Sở Y tế")])
+    # the test PKI's organisation certificate is the province's seal here
+    register_seal(registry, H38, ORGANISATION_MNS)
     env = Env(app=app, registry=registry, settings=settings)
     for code in (H38, STTTT, SYT):
         env.tokens[("clerk", code)] = issue(registry, "clerk", code)

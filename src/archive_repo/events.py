@@ -102,6 +102,26 @@ class PersonEvent:
         return "/people/%s" % self.login
 
 
+class AgencyChanged:
+    """An operator changed an agency's entry in the directory (e.g.
+    registered one of its certificates), for the audit trail, whose target
+    is ``/<code>``.  Fired by ``archive_repo.directory``'s operations."""
+
+    def __init__(self, root, code, request=None, action=None, actor=None, outcome="ok",
+                 detail=None):
+        self.root = root
+        self.code = code
+        self.request = request
+        self.action = action
+        self.actor = actor
+        self.outcome = outcome
+        self.detail = dict(detail or {})
+
+    @property
+    def target(self):
+        return "/%s" % self.code
+
+
 def fire(registry, event):
     """Announce ``event``; every domain operation ends with this."""
     registry.notify(event)

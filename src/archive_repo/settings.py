@@ -122,6 +122,14 @@ SETTINGS = [
             "tệp JSON lịch ngày làm việc (phải tồn tại)"),
     Setting("appearance_tolerance", decimal(0.0, 1.0), 0.15, "số thực từ 0 đến 1"),
     Setting("min_scan_dpi", integer(72, 2400), 200, "số nguyên dpi từ 72 đến 2400"),
+    # rules/pathcache.py: chains judged once, reused for every document they sign
+    Setting("path_cache_size", integer(0, 10 ** 6), 4096,
+            "số nguyên từ 0 đến 1000000 (số chứng thư ghi nhớ kết quả kiểm tra chuỗi; "
+            "0: không ghi nhớ)"),
+    # rules/pool.py: import and revalidate check documents in this many processes
+    Setting("rule_workers", integer(1, 64), 2,
+            "số nguyên từ 1 đến 64 (số tiến trình kiểm tra văn bản của lệnh import và "
+            "revalidate; 1: không dùng tiến trình phụ)"),
     Setting("fixity_interval_days", integer(1, 3650), 30,
             "số ngày nguyên từ 1 đến 3650 (mỗi tệp được kiểm tra toàn vẹn ít nhất một lần "
             "trong khoảng này)"),

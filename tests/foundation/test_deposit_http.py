@@ -114,7 +114,8 @@ def test_numbers_follow_and_restart_each_year(env):
 
 def test_taken_number_is_409_and_nothing_added(env):
     env.deposit(meta={"number": 5})
-    res = env.deposit(meta={"number": 5}, status=409)
+    # another notation: the same notation would be a duplicate_document
+    res = env.deposit(meta={"number": 5, "notation": "KH-UBND"}, status=409)
     error_of(res, "number_taken", 409)
     assert_refusal_audited(env, "number_taken", 409, "/%s/2026/" % H38)
     assert stored_numbers(env) == [5]

@@ -26,6 +26,10 @@ def policy(settings):
 
 
 SIGNED_AT = datetime(2026, 3, 5, 9, 0, tzinfo=VN)     # a Thursday
+# what a deposit's metadata always has (rule metadata_complete); a test
+# gives its own where it matters
+DESCRIBED = {"notation": "KH-UBND", "doctype": "KH", "subject": "Văn bản thử nghiệm",
+             "issued_on": "2026-03-05", "signer": "Nguyễn Văn An"}
 
 
 @pytest.fixture
@@ -37,6 +41,7 @@ def check(tmp_path, policy):
         path = os.path.join(tmp_path, "doc-%d.pdf" % next(counter))
         with open(path, "wb") as f:
             f.write(pdf)
+        metadata = dict(DESCRIBED, **metadata)
         metadata.setdefault("receivers", [])
         return evaluate(path, metadata, deposited_at or SIGNED_AT + timedelta(hours=1), policy)
     return run

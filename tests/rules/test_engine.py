@@ -88,7 +88,7 @@ def test_every_rule_names_its_article():
     from archive_repo.rules import engine
     from archive_repo.rules.model import ARTICLE
     rules = [rule for table in engine.RULE_TABLES for rule in table]
-    assert len(rules) == 25
+    assert len(rules) == 28
     assert {rule.__name__: bool(ARTICLE.match(getattr(rule, "article", "?")))
             for rule in rules} == {rule.__name__: True for rule in rules}
 

@@ -7,7 +7,7 @@ import pytest
 from archive_repo.rules import policy_from_settings
 from archive_repo.rules.signatures import describe_cert, load_certs
 from tests.conftest import CORPORA
-from tests.rules.conftest import SIGNED_AT, by_code
+from tests.rules.conftest import DESCRIBED, SIGNED_AT, by_code
 from tests.support.signing import VN, signed_document
 
 
@@ -57,7 +57,7 @@ def test_without_crl_revocation_is_not_checked(tmp_path, pki, good_pdf, mode, ex
     path.write_bytes(good_pdf)
     policy = policy_from_settings({"archive_repo.trust_roots": pki.trust_roots_dir,
                                    "archive_repo.revocation_mode": mode})
-    report = evaluate(str(path), {"receivers": []}, SIGNED_AT, policy)
+    report = evaluate(str(path), dict(DESCRIBED, receivers=[]), SIGNED_AT, policy)
     check = by_code(report)["revocation"]
     assert check["passed"] is expected
     assert "Chưa kiểm tra được" in check["message"]
@@ -143,7 +143,7 @@ def test_timestamped_old_signature_by_a_since_expired_certificate_passes(check, 
     the certificate was valid: judged then, it still counts in 2026."""
     pdf = signed_document(pki, personal="expired", personal_time=OLD_CLAIM,
                           personal_timestamper=pki.timestamper(OLD_CLAIM), org_time=SIGNED_AT)
-    report = check(pdf)
+    report = check(pdf, signer="Trần Thị Bình")
     checks = by_code(report)
     assert checks["cert_valid_at_signing"]["passed"] is True
     assert checks["revocation"]["passed"] is True

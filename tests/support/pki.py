@@ -5,6 +5,8 @@
          ├─ personal      CN=Nguyễn Văn An,            UID=CCCD:…
          ├─ organisation  CN=Sở Thông tin và Truyền thông,
          │                O=Ủy ban nhân dân tỉnh Lào Cai, UID=MNS:…
+         ├─ finance       CN=Sở Tài chính tỉnh Lào Cai, O=(the province),
+         │                UID=MST:… (another agency's seal)
          ├─ expired       (valid 2015–2017)
          ├─ revoked       (listed in the sub-CA's CRL)
          ├─ no_signing    (key usage keyEncipherment only)
@@ -33,6 +35,9 @@ from cryptography.x509.oid import NameOID
 UTC = dt.timezone.utc
 UID = x509.ObjectIdentifier("0.9.2342.19200300.100.1.1")
 LONG_AGO = dt.datetime(2015, 1, 1, tzinfo=UTC)
+ORGANISATION_MNS = "1234567"        # the "organisation" party's UID=MNS:…
+FINANCE = "Sở Tài chính tỉnh Lào Cai"
+FINANCE_MST = "5300111222"
 FAR_AWAY = dt.datetime(2045, 1, 1, tzinfo=UTC)
 CRL_URL = "http://crl.test.invalid/sub-ca.crl"
 
@@ -103,6 +108,7 @@ class PKI:
     crl: x509.CertificateRevocationList
     tsa: Party = None
     rogue_tsa: Party = None         # a time-stamping unit under the commercial root
+    finance: Party = None           # another organisation: Sở Tài chính's seal
 
     @property
     def trust_roots_dir(self):
@@ -160,7 +166,8 @@ def build_pki(folder):
     lao_cai = "Ủy ban nhân dân tỉnh Lào Cai"
     personal = leaf("personal", _name("Nguyễn Văn An", lao_cai, "CCCD:001080012345"), 100)
     department = "Sở Thông tin và Truyền thông"
-    organisation = leaf("organisation", _name(department, lao_cai, "MNS:1234567"), 101)
+    organisation = leaf("organisation", _name(department, lao_cai, "MNS:" + ORGANISATION_MNS),
+                        101)
     expired = leaf("expired", _name("Trần Thị Bình", lao_cai, "CCCD:001090054321"), 102,
                    not_after=dt.datetime(2017, 1, 1, tzinfo=UTC))
     revoked = leaf("revoked", _name("Lê Văn Cường", lao_cai, "CMND:063012345"), 103)
@@ -180,9 +187,10 @@ def build_pki(folder):
                       _cert(_name("TEST Commercial Time Stamping", "TEST Commercial CA JSC"),
                             rogue_key, com_name, com_key, 201, usage="timestamp", crl=False),
                       [com_root.cert])
+    finance = leaf("finance", _name(FINANCE, lao_cai, "MST:" + FINANCE_MST), 106)
     crl = _crl(sub, [revoked.cert.serial_number])
     pki = PKI(folder, root, sub, personal, organisation, expired, revoked, no_signing,
-              com_root, commercial, crl, tsa, rogue_tsa)
+              com_root, commercial, crl, tsa, rogue_tsa, finance)
     _write(pki)
     return pki
 

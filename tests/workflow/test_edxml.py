@@ -75,7 +75,8 @@ def test_round_trip_into_another_archive_keeps_metadata_and_bytes(env, elsewhere
 def test_importing_the_same_message_twice_is_409(env, elsewhere):
     body = export(env, env.deposit(meta=META).json)
     post_xml(elsewhere, body)
-    error_code(post_xml(elsewhere, body, status=409), 409, "number_taken")
+    # the same bytes, number and notation again: a duplicate (Decree 30 App. VI)
+    error_code(post_xml(elsewhere, body, status=409), 409, "duplicate_document")
     assert stored_count(elsewhere) == 1
 
 

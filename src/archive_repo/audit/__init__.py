@@ -281,9 +281,10 @@ def check_health(registry):
 
 
 def includeme(config):
-    from ..events import PersonEvent, RecordEvent
-    from .subscribers import on_person_event, on_record_event
+    from ..events import AgencyChanged, PersonEvent, RecordEvent
+    from .subscribers import on_agency_event, on_person_event, on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
+    config.add_subscriber(on_agency_event, AgencyChanged)
     config.add_health_check("audit", check_health)
     config.add_subscriber(on_person_event, PersonEvent)
     from .dashboard import add_dashboard_figure

@@ -20,6 +20,13 @@ def on_record_event(event):
     log.append(entry)
 
 
+def on_agency_event(event):
+    """Directory changes an operator makes, in the transaction of the change."""
+    entry = make_entry(event.actor, event.action, event.target, event.outcome,
+                       nobody="system", **event.detail)
+    get_log(jar_of(event.root).get_connection(AUDIT_DB)).append(entry)
+
+
 def on_person_event(event):
     """Sign-ins and account changes, in the transaction of the change (a
     failed sign-in commits its counter and its entry together)."""

@@ -32,6 +32,9 @@ FIELDS = {
     "issued_amount": ("int", False, 999),
     "due_date": ("date", False, None),
 }
+# Instructions that go with the metadata but are not kept in it:
+# ``allow_duplicate``, the clerk's answer to a 409 duplicate_document.
+CONTROLS = {"allow_duplicate": "bool"}
 
 LONG_TEXT_CONTROLS = {"\n", "\t"}
 
@@ -58,11 +61,18 @@ EMPTY = {"str": "", "text": "", "doctype": "", "urgency": "", "secrecy": "",
          "codes": [], "strlist": []}
 
 
-def validate(data, known_agency, limits=Limits()):
+# Without these even a message from another system cannot be filed (the
+# year of issue picks the register).
+ALWAYS_REQUIRED = {"issued_on"}
+
+
+def validate(data, known_agency, limits=Limits(), complete=True):
     """Check and normalise ``data``; ``known_agency(code)`` tells whether a
-    receiver code is in the directory."""
+    receiver code is in the directory.  ``complete=False`` (what another
+    system already issued, imported): a missing required field is left out
+    for the rule ``metadata_complete`` to report, not refused."""
     problems, clean = [], {}
-    for name in sorted(set(data) - set(FIELDS)):
+    for name in sorted(set(data) - set(FIELDS) - set(CONTROLS)):
         problems.append(_problem(name[:100], "Trường không được hỗ trợ."))
     if _too_many(data.get("keywords"), limits):
         problems.append(_problem("keywords", "Nhiều quá %d từ khóa." % limits.keywords))
@@ -73,17 +83,24 @@ def validate(data, known_agency, limits=Limits()):
             limit = limits.keyword_length       # an operator's setting
         if value is None or (kind in EMPTY and value == EMPTY[kind]
                              and type(value) is type(EMPTY[kind])):
-            if required:
+            if required and (complete or name in ALWAYS_REQUIRED):
                 problems.append(_problem(name, "Thiếu trường bắt buộc."))
             continue
         try:
             clean[name] = CHECKERS[kind](value, limit, known_agency)
         except ValueError as exc:
             problems.append(_problem(name, str(exc)))
+    for name, kind in CONTROLS.items():
+        if data.get(name) is not None:
+            try:
+                clean[name] = CHECKERS[kind](data[name], None, known_agency)
+            except ValueError as exc:
+                problems.append(_problem(name, str(exc)))
     clean.setdefault("digitized", False)
     clean.setdefault("receivers", [])
     if problems:
-        raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ.",
+        raise BadRequest("invalid_metadata", "Metadata của văn bản không hợp lệ: %s"
+                         % "; ".join("%s — %s" % (p["field"], p["message"]) for p in problems),
                          problems)
     return clean
 

@@ -6,7 +6,9 @@ refusal cheap and leaves nothing behind.
 2. metadata validated; the URL's year must be the year of issue;
 3. the file spooled (hashed on the way), checked by the rule engine
    (``rules.engine.evaluate_file``); a REJECT failure refuses the deposit;
-4. a number chosen, the record added and sent to its receivers (its
+4. a duplicate (same bytes, or same number and notation) refused unless
+   allowed (``duplicates``), before the rules and again in the step;
+5. a number chosen, the record added and sent to its receivers (its
    deliveries are part of the deposit, not a reaction to it), and
    ``RecordAdded`` fired — in the caller's transaction.
 
@@ -16,7 +18,9 @@ from ..errors import BadRequest, Rejected
 from ..events import RecordAdded, fire
 from ..limits import Limits
 from ..resources import Record, new_version
+from ..resources.root import remember_digest
 from ..rules.engine import not_state_secret
+from . import duplicates
 from . import metadata as md
 from .numbering import choose_number
 
@@ -44,11 +48,12 @@ def check_year(meta, year):
                          [{"field": "issued_on", "value": meta["issued_on"]}])
 
 
-def prepare(raw_metadata, year, known_agency, limits=Limits()):
-    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``)."""
+def prepare(raw_metadata, year, known_agency, limits=Limits(), complete=True):
+    """The validated metadata (``limits``: ``archive_repo.limits.limits_of``;
+    ``complete=False``: an import keeps its gaps, ``md.validate``)."""
     raw = md.parse(raw_metadata, limits)
     refuse_state_secret(raw)
-    meta = md.validate(raw, known_agency, limits)
+    meta = md.validate(raw, known_agency, limits, complete)
     check_year(meta, year)
     return meta
 
@@ -62,6 +67,9 @@ def deposit(year, meta, spooled, report, actor, at, registry, request=None, deli
     from ..workflow.deliveries import actor_id, send
     agency = year.__parent__
     year = agency.ensure_year(year)
+    # again inside the step: a twin deposit may have registered meanwhile
+    duplicate = duplicates.check(year, meta, spooled.sha256, request)
+    meta = {name: value for name, value in meta.items() if name != duplicates.ALLOW}
     number = choose_number(year, meta.get("number"))
     who = actor_id(actor)
     record = Record(number, dict(meta, number=number), who)
@@ -69,12 +77,14 @@ def deposit(year, meta, spooled, report, actor, at, registry, request=None, deli
                           who, report, at=at)
     version.store_file(spooled.take())
     year.add(number, record)
+    remember_digest(year, version.sha256, record.path)
     if deliver:
         send(record, record.deposited_at)
-    fire(registry, RecordAdded(
-        record, request, action="deposit", actor=actor, because=because,
-        detail={"number": number, "sha256": version.sha256,
-                "legal_status": record.legal_status}))
+    detail = {"number": number, "sha256": version.sha256, "legal_status": record.legal_status}
+    if duplicate:
+        detail.update(duplicate_of=duplicate[1], duplicate_reason=duplicate[0])
+    fire(registry, RecordAdded(record, request, action="deposit", actor=actor, because=because,
+                               detail=detail))
     return record
 
 

@@ -136,6 +136,55 @@ def add_agency(root, code, name, parent_code=None, short_name="", kind="", **mor
     return root.agencies.add(code, _agency(entry))
 
 
+# -- the agency's own certificates ----------------------------------------------
+
+def _pem_fingerprint(data):
+    """SHA-256 of a certificate file's DER (PEM or DER given)."""
+    import hashlib
+
+    from asn1crypto import pem as asn1_pem
+    from asn1crypto import x509 as asn1_x509
+    if asn1_pem.detect(data):
+        _, _, data = asn1_pem.unarmor(data)
+    try:
+        cert = asn1_x509.Certificate.load(data)
+        cert.native                     # parse it all now, not at first use
+    except (ValueError, TypeError) as exc:
+        raise ArchiveError("invalid_certificate",
+                           "Tệp không phải chứng thư số X.509 (PEM/DER): %s" % str(exc)[:120])
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+def add_certificate(root, code, mst=None, mns=None, pem=None, registry=None, actor=None):
+    """Register an identifier of ``code``'s own certificates — a tax code
+    (MST), a budget-unit code (MNS) or a certificate file (its SHA-256) —
+    so its organisation signature is recognised as the issuer's; audited.
+    Returns ``(kind, value)``."""
+    from ..events import AgencyChanged, fire
+    code = validate_code(code)
+    agency = root.agencies.get(code)
+    if agency is None:
+        raise ArchiveError("unknown_agency", "Mã cơ quan %s không có trong danh mục." % code,
+                           status=404)
+    given = [(kind, value) for kind, value in
+             (("mst", mst), ("mns", mns), ("sha256", pem and _pem_fingerprint(pem)))
+             if value]
+    if len(given) != 1:
+        raise ArchiveError("invalid_certificate_id",
+                           "Cần đúng một trong --mst, --mns, --cert.")
+    kind, value = given[0]
+    value = value.strip()
+    if not value:
+        raise ArchiveError("invalid_certificate_id", "Mã số %s rỗng." % kind.upper())
+    known = tuple(agency.certificate_ids.get(kind, ()))
+    if value not in known:
+        agency.certificate_ids[kind] = known + (value,)
+    if registry is not None:
+        fire(registry, AgencyChanged(root, code, action="agency_add_cert", actor=actor,
+                                     detail={"kind": kind, "value": value}))
+    return kind, value
+
+
 def describe(agency, today=None):
     today = today or date.today()
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
@@ -144,4 +193,5 @@ def describe(agency, today=None):
             "parent_code": agency.parent_code, "kind": agency.kind,
             "valid_from": iso(agency.valid_from), "valid_to": iso(agency.valid_to),
             "successor": agency.successor, "provisional": agency.provisional,
-            "active": agency.active_on(today)}
+            "active": agency.active_on(today),
+            "certificate_ids": {k: list(v) for k, v in agency.certificate_ids.items()}}

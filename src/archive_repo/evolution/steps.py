@@ -78,6 +78,28 @@ def change_feed_stamps(root):
                                      for i, value in enumerate(stored))
 
 
+def agency_certificate_ids(root):
+    """Agencies made before operators could register their certificates
+    (``agency add-cert``) get an empty map of identifiers."""
+    from persistent.mapping import PersistentMapping
+    for agency in root.agencies.values():
+        agency._p_activate()
+        if agency.__dict__.get("certificate_ids") is None:
+            agency.certificate_ids = PersistentMapping()
+
+
+def digest_index(root):
+    """The SHA-256 of every version kept, to the first record holding it
+    (``deposit.duplicates``)."""
+    root._p_activate()
+    if root.__dict__.get("digests") is None:
+        root.digests = OOBTree()
+    for record in _records(root):
+        for version in record.versions:
+            if version.sha256 not in root.digests:
+                root.digests[version.sha256] = record.path
+
+
 def register(config):
     add = config.add_evolve_step
     add(version_reports_as_json, "2026-12-version-reports-json")
@@ -86,3 +108,5 @@ def register(config):
     add(catalog_layout, "2026-12-catalog-layout-3")
     add(outbox_failed_set, "2026-12-outbox-failed-set")
     add(change_feed_stamps, "2026-12-change-feed-stamps")
+    add(agency_certificate_ids, "2026-12-agency-certificate-ids")
+    add(digest_index, "2026-12-digest-index")

@@ -1,5 +1,6 @@
 """Agencies and their years."""
 from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
 from pyramid.authorization import Allow
 from pyramid.threadlocal import get_current_registry
 from zope.interface import Interface, implementer
@@ -70,6 +71,9 @@ class Agency(IntFolder):
         # Named sub-containers beside the years (e.g. "incoming", the
         # incoming register); years are digits, names never are.
         self.named = OOBTree()
+        # The identifiers of the agency's own certificates an operator
+        # registered ("mst", "mns", "sha256" -> tuple of values)
+        self.certificate_ids = PersistentMapping()
 
     def active_on(self, day):
         """Did the agency exist on ``day``?  Records of bodies abolished in

@@ -7,6 +7,7 @@ from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 from persistent import Persistent
 from pyramid.authorization import ALL_PERMISSIONS, Allow
+from pyramid.traversal import find_root
 
 from .. import db
 from .agency import Agencies
@@ -33,12 +34,25 @@ class ArchiveRoot(Persistent):
         self.people = OOBTree()
         self.session_secret = new_session_secret()
         self.evolved = PersistentMapping()      # evolve step name → when
+        self.digests = OOBTree()                # SHA-256 → first record (deposit.duplicates)
 
     def __getitem__(self, name):
         return self.agencies[name]
 
     def get(self, name, default=None):
         return self.agencies.get(name, default)
+
+
+def digest_holder(resource, sha256):
+    """The path of the first record stored with bytes ``sha256``, or None."""
+    return find_root(resource).digests.get(sha256)
+
+
+def remember_digest(resource, sha256, path):
+    """Note that ``path`` holds bytes ``sha256`` (the first holder stays)."""
+    digests = find_root(resource).digests
+    if sha256 not in digests:
+        digests[sha256] = path
 
 
 def new_session_secret():

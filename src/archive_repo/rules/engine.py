@@ -16,19 +16,21 @@ from .. import timeutil
 from ..doctypes import SECRET_LEVELS
 from ..errors import BadRequest, Rejected
 from ..vietnamese import fold_words
-from . import (active_content, appearance, integrity, paper_copy, pdf_format, rendering,
-               roles, scans, signatures, structure, timing, trust, urgency)
+from . import (active_content, appearance, completeness, content, integrity, issuer,
+               paper_copy, pdf_format, rendering, roles, scans, signatures, structure, timing,
+               trust, urgency)
 from .model import REJECT, STATUS, Check, Context, IRulePolicy, RulePolicy, where
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "1.3"
+ENGINE_VERSION = "1.4"
 
-# The order a clerk reads the report in: is the file whole, who signed with
-# what, when, in which format, how it looks, and what follows from it.
+# The order a clerk reads the report in: is the record described (and is the
+# file that record), is the file whole, who signed with what, when, in which
+# format, how it looks, and what follows from it.
 RULE_TABLES = [
-    integrity.RULES, structure.RULES, rendering.RULES, trust.RULES, roles.RULES, timing.RULES,
-    pdf_format.RULES, active_content.RULES, scans.RULES, appearance.RULES, urgency.RULES,
-    paper_copy.RULES,
+    completeness.RULES, content.RULES, integrity.RULES, structure.RULES, rendering.RULES,
+    trust.RULES, roles.RULES, issuer.RULES, timing.RULES, pdf_format.RULES, active_content.RULES,
+    scans.RULES, appearance.RULES, urgency.RULES, paper_copy.RULES,
 ]
 SECRETS = {fold_words(level): level for level in SECRET_LEVELS}
 # A PDF ends with %%EOF; readers tolerate trailing bytes, the spec's
@@ -50,6 +52,7 @@ def policy_from_settings(settings):
         calendar_file=settings.calendar,
         appearance_tolerance=settings.appearance_tolerance,
         min_scan_dpi=settings.min_scan_dpi,
+        path_cache_size=settings.path_cache_size,
     )
 
 
@@ -197,10 +200,12 @@ def report(ctx, checks, made_at):
     }
 
 
-def evaluate(path, metadata, deposited_at, policy):
-    """Check the PDF at ``path``; return the JSON-able report."""
+def evaluate(path, metadata, deposited_at, policy, issuer=None):
+    """Check the PDF at ``path``; return the JSON-able report.  ``issuer``:
+    the issuing agency (``issuer.issuer_of``), None to leave it unjudged."""
     made_at = timeutil.now()
-    ctx = Context(path=path, metadata=metadata, deposited_at=deposited_at, policy=policy)
+    ctx = Context(path=path, metadata=metadata, deposited_at=deposited_at, policy=policy,
+                  issuer=issuer)
     checks = [not_state_secret(metadata)]
     if checks[0].failed:            # Art. 1.2: a state secret is not even read
         return report(ctx, checks, made_at)
@@ -217,13 +222,16 @@ def evaluate(path, metadata, deposited_at, policy):
     return report(ctx, checks, made_at)
 
 
-def evaluate_file(spooled, meta, at, policy):
+def evaluate_file(spooled, meta, at, policy, issuer=None, *, report=None):
     """The report on a spooled upload (a deposit or a new version); an empty
-    file and a REJECT failure refuse it (raise)."""
+    file and a REJECT failure refuse it (raise).  ``report``: the one a bulk
+    job's worker already made for these bytes, metadata and time
+    (``rules/pool.py``), judged the same way."""
     if spooled.size == 0:
         raise BadRequest("empty_file", "Tệp tải lên rỗng (0 byte).",
                          [{"field": "file"}])
-    report = evaluate(spooled.path, meta, at, policy)
+    if report is None:
+        report = evaluate(spooled.path, meta, at, policy, issuer)
     if report["rejections"]:
         raise Rejected(report["rejections"])
     return report

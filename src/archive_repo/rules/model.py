@@ -142,12 +142,30 @@ class RulePolicy:
     appearance_tolerance: float = 0.15
     min_scan_dpi: int = 200
     min_pdf_version: str = "1.4"
+    path_cache_size: int = 4096                 # 0: every chain validated anew
     cache: dict = field(default_factory=dict)
 
 
 @dataclass
+class Issuer:
+    """The issuing agency as the rules see it (built by
+    ``issuer.issuer_of``): its directory name, the folded locality a
+    department's certificate may add to it ("tinh lao cai"), and the
+    certificate identifiers an operator registered for it — tax codes
+    (``mst``), budget-unit codes (``mns``), SHA-256 fingerprints."""
+    code: str
+    name: str
+    locality: str = ""
+    mst: tuple = ()
+    mns: tuple = ()
+    sha256: tuple = ()
+
+
+@dataclass
 class Context:
-    """Everything a rule may look at for one document."""
+    """Everything a rule may look at for one document.  ``issuer`` is None
+    when the engine runs without a directory (benches, rule tests): the
+    rules that need it then do not judge the issuer."""
     path: str
     metadata: dict
     deposited_at: datetime
@@ -155,6 +173,7 @@ class Context:
     pdf: Any = None                 # an open pikepdf.Pdf, or None if unreadable
     signatures: list = field(default_factory=list)
     facts: dict = field(default_factory=dict)
+    issuer: Optional[Issuer] = None
 
     @property
     def digitized(self):

@@ -1,5 +1,6 @@
 """Art. 6.2, 6.3b, 6.4b — who signed: a person with authority, the issuing
-organisation, or the organisation again at the urgency stamp.
+organisation, or the organisation again at the urgency stamp.  Whether the
+organisation signature is the *issuing agency's* is judged in ``issuer``.
 
 Vietnamese certificates name their holder in the subject's UID attribute
 (OID 0.9.2342.19200300.100.1.1, read by OID in ``signatures.uid_values``)
@@ -27,6 +28,7 @@ signature is never taken for the urgency one because of where it sits.
 import json
 
 from ..vietnamese import fold
+from . import issuer
 from .model import STATUS, Check, article
 
 PERSON = ["CMND:", "CCCD:", "HC:"]
@@ -118,12 +120,24 @@ def organisation_signature(ctx):
     """Art. 6.2 (born-digital) and 6.3b (digitised): the issuing
     organisation's signature."""
     article = "6.3b" if ctx.digitized else "6.2"
+    where = "Điều 6, khoản 3, điểm b" if ctx.digitized else "Điều 6, khoản 2"
     found = ctx.signatures_with_role("organisation")
     if found:
-        return Check("organisation_signature", article, True,
-                     "Có chữ ký số của tổ chức ban hành: %s." % found[0].signer, STATUS,
-                     {"fields": [s.field for s in found], "rules": [s.role_rule for s in found]})
-    where = "Điều 6, khoản 3, điểm b" if ctx.digitized else "Điều 6, khoản 2"
+        details = {"fields": [s.field for s in found], "rules": [s.role_rule for s in found]}
+        if ctx.issuer is None:      # the engine on its own: no directory to judge by
+            return Check("organisation_signature", article, True,
+                         "Có chữ ký số của tổ chức: %s." % found[0].signer, STATUS, details)
+        sig, how = issuer.judge_organisation(found, ctx.issuer)
+        details.update(issuer=ctx.issuer.code, issuer_name=ctx.issuer.name,
+                       certificate_holders=[s.signer for s in found])
+        if sig is not None:
+            return Check("organisation_signature", article, True,
+                         "Có chữ ký số của cơ quan ban hành %s: %s." % (ctx.issuer.name, sig.signer),
+                         STATUS, dict(details, matched_by=how))
+        return Check("organisation_signature", article, False,
+                     "Chữ ký số của tổ chức là của %s, không phải của cơ quan ban hành %s (%s) "
+                     "(%s)." % ("; ".join(s.signer for s in found), ctx.issuer.name,
+                                ctx.issuer.code, where), STATUS, details)
     return Check("organisation_signature", article, False,
                  "Văn bản thiếu chữ ký số của tổ chức (%s)." % where, STATUS)
 

@@ -29,6 +29,7 @@ signature it adds and what it changed compared with the revision before it
 judged by the project's DiffPolicy (``diffpolicy.policy_for``).
 """
 import asyncio
+import functools
 import hashlib
 import io
 import logging
@@ -40,7 +41,7 @@ from asn1crypto import crl as asn1_crl, pem, x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko_certvalidator.errors import PathError, ValidationError
 
-from . import diffpolicy
+from . import diffpolicy, pathcache, pdfsig
 from .model import SignatureFacts
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,15 @@ def _key_usage(cert):
 
 
 def describe_cert(cert):
+    """The certificate as plain data (a fresh copy: callers own it)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in _described(cert.dump()).items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _described(der):
+    # the same few hundred certificates describe every document: a pure
+    # function of the DER, and the names' decoding is not cheap
+    cert = asn1_x509.Certificate.load(der)
     return {
         "subject": cert.subject.human_friendly, "common_name": common_name(cert.subject),
         "issuer": cert.issuer.human_friendly, "serial": format(cert.serial_number, "x"),
@@ -244,14 +254,45 @@ def _context(policy, sig, dss, moment, mode, retroactive=False):
         retroactive_revinfo=retroactive)
 
 
+def _material_key(policy):
+    """(digest of the roots, digest of the operator's CRLs, their instants),
+    computed once per policy: :mod:`.pathcache`'s key parts."""
+    cached = policy.cache.get("trust_key")
+    if cached is None:
+        roots, crls = trust_material(policy)
+        cached = policy.cache["trust_key"] = (
+            pathcache.digest_of([c.dump() for c in roots]),
+            pathcache.digest_of([c.dump() for c in crls]), pathcache.revinfo_instants(crls, []))
+    return cached
+
+
+def _trust(policy, sig, dss, when, mode):
+    """How the signer's chain is judged: the ValidationContext
+    :func:`_context` builds, made only when the path cache cannot answer."""
+    roots_key, crls_key, crl_instants = _material_key(policy)
+    adobe_crls, adobe_ocsps = _adobe_revinfo(sig)
+    own_crls, own_ocsps = dss[0] + adobe_crls, dss[1] + adobe_ocsps
+    own_key = pathcache.digest_of([r.dump() for r in own_crls + own_ocsps])
+    return pdfsig.Trust(
+        lambda: _context(policy, sig, dss, when.at, mode, when.retroactive),
+        (roots_key, crls_key, own_key, mode, when.retroactive),
+        crl_instants + pathcache.revinfo_instants(own_crls, own_ocsps), when.at,
+        pathcache.cache_for(policy), offered=dss[2])
+
+
 def _validate(sig, policy, dss, when, mode, skip_diff=False, diff=None):
     """pyHanko's verdict with the certificate judged at ``when`` (a
     :class:`Moment`); a timestamp token's TSA at the deposit, as
-    :func:`verified_timestamp` judged it."""
+    :func:`verified_timestamp` judged it.  With the path cache on
+    (``path_cache_size`` > 0) the chain's verdict may come from an earlier
+    document (:mod:`.pdfsig`); with it off, pyHanko's own entry point."""
     from pyhanko.sign.validation import validate_pdf_signature
-    signer = _context(policy, sig, dss, when.at, mode, when.retroactive)
     tsa = (_context(policy, sig, dss, when.deposited_at, policy.revocation_mode)
            if _token_time(sig) is not None else None)
+    if policy.path_cache_size > 0:
+        return pdfsig.validate(sig, _trust(policy, sig, dss, when, mode), tsa_context=tsa,
+                               diff_policy=diff, skip_diff=skip_diff)
+    signer = _context(policy, sig, dss, when.at, mode, when.retroactive)
     return validate_pdf_signature(sig, signer, ts_validation_context=tsa, skip_diff=skip_diff,
                                   diff_policy=diff)
 

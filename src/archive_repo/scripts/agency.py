@@ -1,6 +1,6 @@
-"""``archive-repo agency add CODE --name NAME [--parent CODE]`` and
-``agency list``."""
-from ..directory import add_agency, describe
+"""``archive-repo agency add CODE --name NAME [--parent CODE]``, ``agency list``
+and ``agency add-cert CODE (--mst X | --mns X | --cert FILE)``."""
+from ..directory import add_agency, add_certificate, describe
 
 
 def add_arguments(parser):
@@ -12,6 +12,25 @@ def add_arguments(parser):
     add.add_argument("--short-name", default="")
     add.add_argument("--kind", default="")
     sub.add_parser("list", help="liệt kê danh mục")
+    cert = sub.add_parser("add-cert", help="đăng ký chứng thư số của cơ quan (để nhận ra chữ "
+                                           "ký số của cơ quan ban hành)")
+    cert.add_argument("code", help="mã cơ quan (QCVN 102:2016)")
+    which = cert.add_mutually_exclusive_group(required=True)
+    which.add_argument("--mst", help="mã số thuế ghi trong chứng thư (UID=MST:…)")
+    which.add_argument("--mns", help="mã số đơn vị quan hệ ngân sách (UID=MNS:…)")
+    which.add_argument("--cert", metavar="FILE", help="tệp chứng thư số (PEM hoặc DER)")
+
+
+def _add_cert(args, env):
+    pem = None
+    if args.cert:
+        with open(args.cert, "rb") as f:
+            pem = f.read()
+    with env["request"].tm:
+        kind, value = add_certificate(env["root"], args.code, mst=args.mst, mns=args.mns,
+                                      pem=pem, registry=env["registry"])
+    print("Đã đăng ký %s %s cho cơ quan %s" % (kind.upper(), value, args.code))
+    return 0
 
 
 def run(args, env):
@@ -22,6 +41,8 @@ def run(args, env):
             print("%s\t%s\t%s" % (info["code"], info["name"],
                                   "" if info["active"] else "hết hiệu lực"))
         return 0
+    if args.action == "add-cert":
+        return _add_cert(args, env)
     with env["request"].tm:
         agency = add_agency(root, args.code, args.name, args.parent,
                             short_name=args.short_name, kind=args.kind)

@@ -9,14 +9,23 @@ already stored with the same bytes, so an interrupted run can be resumed
 by running it again.  The first failure stops the run with a one-line error
 naming the file (the files before it stay imported).  At the end the
 imported records are indexed for search, with their own progress bar.
+
+Files go in batches: a batch is parsed here, the rules judge its new
+records in the rule pool (``archive_repo.rule_workers`` processes, both
+cores), then each file is imported here in its own transaction, in order,
+with the report made ahead (``importer.precheck``; a report is used only
+for the very bytes and metadata it was made for).  A new record's deposit
+time is taken when its batch is read.  Updates and replacements are judged
+in this process, when they are applied.
 """
 import os
-
+from contextlib import ExitStack
 
 from .. import db, timeutil
 from ..rules import rule_policy
+from ..rules.pool import pool_for
 from ..settings import get_settings
-from ..edxml.importer import ImportContext, import_message, metadata_of
+from ..edxml.importer import ImportContext, import_message, metadata_of, precheck
 from ..edxml.parse import read_stream
 from ..errors import ArchiveError
 from ..indexing import apply_pending
@@ -35,17 +44,24 @@ def add_arguments(parser):
                              "sau khi bị gián đoạn)")
 
 
+# files per worker in a batch: enough to keep both cores busy, few enough
+# that a batch's spooled attachments stay small on disk
+PER_WORKER = 8
+
+
 def run(args, env):
     registry = env["registry"]
     progress = Progress(len(args.files), "import")
     counts = {"imported": 0, "skipped": 0}
     # one transaction per file, on a connection of the job's own
-    with db.opened(db.database(registry)) as conn:
+    with db.opened(db.database(registry)) as conn, pool_for(registry) as pool:
         try:
-            for path in args.files:
-                outcome = _one(path, conn, conn.transaction_manager, registry, args)
-                counts[outcome] += 1
-                progress.step()
+            size = PER_WORKER * pool.workers
+            for start in range(0, len(args.files), size):
+                for outcome in _batch(args.files[start:start + size], conn, registry, args,
+                                      pool):
+                    counts[outcome] += 1
+                    progress.step()
         finally:
             progress.close()
     print("đã nhập %(imported)d, bỏ qua %(skipped)d" % counts)
@@ -64,35 +80,87 @@ def index_imported(registry):
         bar.close()
 
 
-def _one(path, conn, tm, registry, args):
-    settings = get_settings(registry)
-    upload = settings.upload_limit
-    tmpdir = conn.db().storage.temporaryDirectory()
+def _named(path, exc):
+    return ArchiveError(exc.code, "%s: %s" % (os.path.basename(path), exc.message),
+                        exc.details, exc.status)
+
+
+def _open(stack, path, settings, tmpdir):
+    """The parsed message, or the error to raise when its turn comes (the
+    files before a broken one are still imported first)."""
     try:
-        with open(path, "rb") as stream, tm:
-            with read_stream(stream, settings.message_limit, tmpdir, upload) as message:
-                return _apply(message, conn, tm, registry, args, (upload, tmpdir), path)
-    except ArchiveError as exc:
-        raise ArchiveError(exc.code, "%s: %s" % (os.path.basename(path), exc.message),
-                           exc.details, exc.status)
+        stream = stack.enter_context(open(path, "rb"))
+        return stack.enter_context(read_stream(stream, settings.message_limit, tmpdir,
+                                               settings.upload_limit))
+    except (ArchiveError, OSError) as exc:
+        return exc
 
 
-def _apply(message, conn, tm, registry, args, limits, path):
-    upload, tmpdir = limits
-    root = get_root(conn)
+def _batch(paths, conn, registry, args, pool):
+    """Import ``paths`` in order; yields each one's outcome."""
+    settings = get_settings(registry)
+    tmpdir = conn.db().storage.temporaryDirectory()
+    limits = (settings.upload_limit, tmpdir)
+    with ExitStack() as stack:
+        messages = [_open(stack, path, settings, tmpdir) for path in paths]
+        ahead = _made_ahead(messages, conn, registry, args, limits, pool)
+        for path, message, (at, made) in zip(paths, messages, ahead):
+            if isinstance(message, ArchiveError):
+                raise _named(path, message)
+            if isinstance(message, Exception):
+                raise message
+            try:
+                with conn.transaction_manager:
+                    outcome = _apply(message, conn, registry, args, limits, path, at, made)
+            except ArchiveError as exc:
+                raise _named(path, exc)
+            yield outcome
+
+
+def _made_ahead(messages, conn, registry, args, limits, pool):
+    """``[(deposit time, (sha256, metadata, report) or None)]``: the batch's
+    new records judged in the pool."""
+    at = timeutil.now()
+    checked = [_precheck(m, conn, registry, args, limits, at)
+               if not isinstance(m, Exception) else None for m in messages]
+    reports = iter(pool.map(c[2] for c in checked if c))
+    return [(at, (c[0], c[1], next(reports)) if c else None) for c in checked]
+
+
+def _precheck(message, conn, registry, args, limits, at):
+    try:
+        year, meta = _target(message, get_root(conn))
+    except ArchiveError:
+        return None
+    if args.skip_existing and _already(year, meta, message):
+        return None
+    ctx = ImportContext(year, None, at, rule_policy(registry), registry, limit=limits[0],
+                        tmpdir=limits[1])
+    return precheck(message, ctx, lambda code: code in get_root(conn).agencies)
+
+
+def _target(message, root):
+    """(year, metadata) the message goes to."""
     meta = metadata_of(message.header)
     agency = root.agencies.get(message.header.value("From/OrganId") or "")
     if agency is None:
         raise ArchiveError("unknown_agency", "cơ quan ban hành không có trong danh mục")
     try:
-        year = agency[meta["issued_on"][:4]]
+        return agency[meta["issued_on"][:4]], meta
     except KeyError:
         raise ArchiveError("invalid_metadata", "thiếu hoặc sai ngày ban hành (PromulgationDate)")
+
+
+def _apply(message, conn, registry, args, limits, path, at, made):
+    upload, tmpdir = limits
+    root = get_root(conn)
+    year, meta = _target(message, root)
     if args.skip_existing and _already(year, meta, message):
         return "skipped"
-    ctx = ImportContext(year, None, timeutil.now(), rule_policy(registry), registry,
+    ctx = ImportContext(year, None, at, rule_policy(registry), registry,
                         limit=upload, tmpdir=tmpdir, deliver=args.deliver,
                         detail={"file": os.path.basename(path)})
+    ctx.made_ahead = made
     import_message(message, ctx, lambda code: code in root.agencies)
     # a replayed update/replace: its bytes are already a version, nothing added
     return "skipped" if ctx.duplicate else "imported"

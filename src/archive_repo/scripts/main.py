@@ -60,6 +60,16 @@ def build_parser():
     return parser
 
 
+def report_error(exc):
+    """An ArchiveError on the console, each field it names on its own line;
+    exit code 2."""
+    print("lỗi: %s" % exc.message, file=sys.stderr)
+    for detail in exc.details:
+        if isinstance(detail, dict) and detail.get("field"):
+            print("  - %s: %s" % (detail["field"], detail.get("message", "")), file=sys.stderr)
+    return 2
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     from pyramid.paster import bootstrap, setup_logging
@@ -88,8 +98,7 @@ def main(argv=None):
             return status or 3
         return status
     except ArchiveError as exc:
-        print("lỗi: %s" % exc.message, file=sys.stderr)
-        return 2
+        return report_error(exc)
     except FileNotFoundError as exc:
         print("lỗi: không tìm thấy tệp %s" % exc.filename, file=sys.stderr)
         return 2

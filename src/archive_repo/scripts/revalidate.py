@@ -1,5 +1,6 @@
 """``archive-repo revalidate [--agency CODE] [--year YYYY] [--resume] [--dry-run]``."""
 from ..rules import rule_policy
+from ..rules.pool import pool_for
 from ..rules.revalidate import revalidate, select_records
 from ..retrying import rerun_on_conflict
 from .progress import Progress
@@ -28,9 +29,10 @@ def run(args, env):
         tm.begin()
 
     # a batch that conflicts with concurrent writes: run again from the last commit
-    counts = rerun_on_conflict(tm, lambda resume: revalidate(
-        root, policy, commit, args.agency, args.year, args.resume or resume, args.every,
-        args.dry_run, progress=lambda r: bar.step(), registry=env["registry"]))
+    with pool_for(env["registry"], policy) as pool:
+        counts = rerun_on_conflict(tm, lambda resume: revalidate(
+            root, policy, commit, args.agency, args.year, args.resume or resume, args.every,
+            args.dry_run, progress=lambda r: bar.step(), registry=env["registry"], pool=pool))
     bar.close()
     if args.dry_run:
         tm.abort()

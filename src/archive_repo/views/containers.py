@@ -5,7 +5,8 @@ from pyramid.view import view_config
 from .. import timeutil
 from ..rules import rule_policy
 from ..rules.engine import evaluate_file
-from ..deposit import service
+from ..rules.issuer import issuer_of
+from ..deposit import duplicates, service
 from ..http import respond, url_of
 from ..http.body import check_size, read_upload
 from ..http.paging import page_params, paged
@@ -79,7 +80,8 @@ def deposit_view(request):
         meta = checked.get("meta") or service.prepare(form.fields.get("metadata"), year, known,
                                                          limits)
         spooled = form.upload
-        report = evaluate_file(spooled, meta, at, rule_policy(request.registry))
+        duplicates.check(year, meta, spooled.sha256, request)     # before the costly rules
+        report = evaluate_file(spooled, meta, at, rule_policy(request.registry), issuer_of(year))
         # the time is taken again inside the step: numbers follow deposit
         # times (Decree 30) even when a later request registers first
         record = run_step(request, lambda: service.deposit(

@@ -11,7 +11,7 @@ from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from .. import timeutil
-from ..deposit import service
+from ..deposit import duplicates, service
 from ..doctypes import DOCTYPES, URGENCIES
 from ..errors import ArchiveError, BadRequest, Rejected
 from ..http import url_of
@@ -19,6 +19,7 @@ from ..http.body import check_size, read_upload
 from ..resources import Agency
 from ..rules import rule_policy
 from ..rules.engine import evaluate_file
+from ..rules.issuer import issuer_of
 
 TEMPLATE = "archive_repo:templates/deposit.jinja2"
 RECEIVER = "receiver:"
@@ -71,6 +72,8 @@ def metadata_from(fields, receivers):
         meta["keywords"] = [k.strip() for k in meta["keywords"].split(",") if k.strip()]
     meta["receivers"] = receivers
     meta["digitized"] = fields.get("digitized") == "on"
+    if fields.get("allow_duplicate") == "on":
+        meta["allow_duplicate"] = True
     return meta, problems
 
 
@@ -94,7 +97,9 @@ def deposit_submit(request):
             year = agency[str(int(meta.get("issued_on", "0")[:4]))]
             known = lambda code: code in request.root.agencies  # noqa: E731
             checked = service.prepare(json.dumps(meta, ensure_ascii=False), year, known)
-            report = evaluate_file(form.upload, checked, at, rule_policy(request.registry))
+            duplicates.check(year, checked, form.upload.sha256, request)   # 409 on the form
+            report = evaluate_file(form.upload, checked, at, rule_policy(request.registry),
+                                   issuer_of(agency))
         except Rejected as exc:
             return form_page(request, values, failed=exc.details, message=exc.message,
                              status=422)

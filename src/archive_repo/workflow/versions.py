@@ -9,7 +9,9 @@ record is frozen and takes no new version.
 from ..errors import BadRequest
 from ..events import RecordActionNoted, RecordModified, fire
 from ..resources import new_version
+from ..resources.root import remember_digest
 from ..rules.engine import evaluate_file
+from ..rules.issuer import issuer_of
 from ..resources.folder import parse_number
 from .deliveries import actor_id
 from .recall import check_issuer, check_not_recalled
@@ -51,10 +53,11 @@ def add_version(record, kind, spooled, actor, at, policy, *, registry, request=N
             record, request, action="new_version", actor=actor, outcome="duplicate",
             because=because, detail=dict(detail, version=same.number)))
         return same, True
-    report = evaluate_file(spooled, record.metadata, at, policy)
+    report = evaluate_file(spooled, record.metadata, at, policy, issuer_of(record))
     version = new_version(record, spooled.sha256, spooled.size, spooled.filename,
                           actor_id(actor), report, reason=kind, at=at)
     version.store_file(spooled.path)
+    remember_digest(record, version.sha256, record.path)
     fire(registry, RecordModified(
         record, request, action="new_version", actor=actor, because=because,
         detail=dict(detail, version=version.number), what="version"))
