@@ -81,41 +81,45 @@ class DossierChanged(RecordEvent):
     what="destroyed")``: everyone hears that.)"""
 
 
-class PersonEvent:
-    """Something a person's account went through — sign-in, failure,
-    lock-out, sign-out, creation, password change, disabling — for the audit
-    trail, whose target is ``/people/<login>``.  Fired by the operations of
-    ``archive_repo.people`` (not by their views)."""
+class _OutsideRecords:
+    """What an event about something other than a record carries for the
+    audit trail: the archive root it happened in, the request (None outside
+    HTTP), the action, who did it, the outcome and details; the subclass
+    names the ``target``."""
 
-    def __init__(self, root, login, request=None, action=None, actor=None, outcome="ok",
+    def __init__(self, root, request=None, action=None, actor=None, outcome="ok",
                  detail=None):
-        self.root = root            # the archive root the account lives in
-        self.login = login
+        self.root = root
         self.request = request
         self.action = action
         self.actor = actor
         self.outcome = outcome
         self.detail = dict(detail or {})
+
+
+class PersonEvent(_OutsideRecords):
+    """Something a person's account went through — sign-in, failure,
+    lock-out, sign-out, creation, password change, disabling — for the audit
+    trail, whose target is ``/people/<login>``.  Fired by the operations of
+    ``archive_repo.people`` (not by their views)."""
+
+    def __init__(self, root, login, request=None, **info):
+        self.login = login
+        super().__init__(root, request, **info)
 
     @property
     def target(self):
         return "/people/%s" % self.login
 
 
-class AgencyChanged:
+class AgencyChanged(_OutsideRecords):
     """An operator changed an agency's entry in the directory (e.g.
     registered one of its certificates), for the audit trail, whose target
     is ``/<code>``.  Fired by ``archive_repo.directory``'s operations."""
 
-    def __init__(self, root, code, request=None, action=None, actor=None, outcome="ok",
-                 detail=None):
-        self.root = root
+    def __init__(self, root, code, request=None, **info):
         self.code = code
-        self.request = request
-        self.action = action
-        self.actor = actor
-        self.outcome = outcome
-        self.detail = dict(detail or {})
+        super().__init__(root, request, **info)
 
     @property
     def target(self):

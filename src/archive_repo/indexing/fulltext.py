@@ -406,6 +406,23 @@ def keep_segments(writer, segments):
 MP_BATCH = 250          # documents a writer process takes at a time
 
 
+def _write(writer, documents, deletions, commit=True):
+    """Deletions, then documents (replacing by path), into ``writer``;
+    cancelled on any error, committed with the tiered merge unless the
+    caller commits itself (returns the writer)."""
+    try:
+        for path in deletions:
+            writer.delete_by_term("path", path)
+        for doc in documents:
+            writer.update_document(**doc)
+    except BaseException:
+        writer.cancel()
+        raise
+    if commit:
+        writer.commit(mergetype=tiered_merge)
+    return writer
+
+
 class IndexIncomplete(RuntimeError):
     """A parallel write lost a writer process's segment."""
 
@@ -511,29 +528,13 @@ class FullText:
         fast as one (bench/search.py)."""
         if procs > 1 and len(documents) >= 2 * MP_BATCH:
             return self._apply_parallel(documents, deletions, timeout, procs)
-        writer = self._writer(timeout)
-        try:
-            for path in deletions:
-                writer.delete_by_term("path", path)
-            for doc in documents:
-                writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=tiered_merge)
+        _write(self._writer(timeout), documents, deletions)
         self.generation += 1
 
     def _apply_parallel(self, documents, deletions, timeout, procs):
         before = self.ix.doc_count_all()
-        writer = self._writer(timeout, procs=procs, multisegment=True, batchsize=MP_BATCH)
-        try:
-            for path in deletions:
-                writer.delete_by_term("path", path)
-            for doc in documents:
-                writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
+        writer = _write(self._writer(timeout, procs=procs, multisegment=True,
+                                     batchsize=MP_BATCH), documents, deletions, commit=False)
         # no merge in this commit: the documents written can then be counted
         writer.commit(mergetype=keep_segments)
         self.generation += 1
