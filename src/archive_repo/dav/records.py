@@ -78,9 +78,7 @@ class YearNode(Collection):
         and hands out ghosts; a record with a stored summary is never loaded
         (a destroyed one has none), one without is loaded to see whether it
         is a tombstone."""
-        log = self.site.log
-        stored = year_summaries(log.summaries if log else None,
-                                self.year.agency_code, self.year.year)
+        stored = year_summaries(self.site.summaries, self.year.agency_code, self.year.year)
         for number, record in self.year.data.items():
             found = stored.get(number) if stored is not None else None
             if found is not None or not record.destroyed:

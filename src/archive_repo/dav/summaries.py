@@ -1,4 +1,5 @@
-"""What a year's listing shows of each record, kept beside the change log.
+"""What a year's listing shows of each record, kept beside the change log
+(under its own key of the ZODB root: it is not part of the feed).
 
 A record's properties live in three pickles (the record, its version list,
 the current version): listing a 10 000-record year from them costs 30 000
@@ -63,8 +64,22 @@ def drop(index, record):
         del year[record.number]
 
 
+SUMMARIES_KEY = "archive_repo.dav.summaries"
+
+
 def new_index():
     return OOBTree()
+
+
+def get_index(conn):
+    return conn.root().get(SUMMARIES_KEY)
+
+
+def ensure_index(conn):
+    index = get_index(conn)
+    if index is None:
+        index = conn.root()[SUMMARIES_KEY] = new_index()
+    return index
 
 
 def year_summaries(index, agency_code, year):

@@ -53,10 +53,11 @@ class EmptyFolder:
 class Site:
     """What nodes need from outside the tree."""
 
-    def __init__(self, root, log, request):
+    def __init__(self, root, log, request, summaries=None):
         self.root = root
         self.log = log
         self.request = request
+        self.summaries = summaries
 
 
 class Node:
