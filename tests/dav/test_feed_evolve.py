@@ -17,7 +17,7 @@ def feed(env, **params):
 def write_old_shape(env):
     """What a release before this step stored."""
     from archive_repo.dav.changes import LOG_KEY
-    from archive_repo.dav.summaries import SUMMARIES_KEY
+    from archive_repo.dav.summaries import SUMMARIES_KEY, TOUCHED_KEY
     conn = env.conn()
     with conn.transaction_manager:
         root = conn.root()
@@ -29,6 +29,7 @@ def write_old_shape(env):
         log.latest = latest
         log.summaries = root[SUMMARIES_KEY]
         del root[SUMMARIES_KEY]
+        del root[TOUCHED_KEY]
         del log.agencies
         del log.sequenced
         del root["archive_repo"].evolved[STEP]
@@ -37,7 +38,7 @@ def write_old_shape(env):
 
 def test_an_old_log_is_converted_and_old_cursors_keep_their_meaning(tmp_path):
     from archive_repo.dav.changes import LOG_KEY
-    from archive_repo.dav.summaries import SUMMARIES_KEY
+    from archive_repo.dav.summaries import SUMMARIES_KEY, TOUCHED_KEY
     env = build_env(tmp_path)
     env.deposit()
     env.deposit(agency=STTTT, meta={"receivers": []})
@@ -53,7 +54,8 @@ def test_an_old_log_is_converted_and_old_cursors_keep_their_meaning(tmp_path):
         log = root[LOG_KEY]
         assert "summaries" not in log.__dict__ and "latest" not in log.__dict__
         assert len(log.entries[1]) == 5 and (H38, 2026) in root[SUMMARIES_KEY]
-        assert set(log.agencies) == {H38, STTTT}        # ``latest`` moved there
+        # ``latest`` became the records' touch stamps
+        assert set(root[TOUCHED_KEY]) == {(H38, 2026), (STTTT, 2026)}
     conn.close()
     # the connector's stored cursor (1) and feed id still mean the same
     page = feed(again, since=1, feed=before["feed"])

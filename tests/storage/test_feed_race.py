@@ -106,3 +106,37 @@ def test_racing_writers_of_two_agencies_and_a_sequencer(env):
         mine = [c["what"] for c in changes if c["path"] == path_of(env.paths[code])]
         assert mine == ["race-%s-%02d" % (code, n) for n in range(NOTES)]
     assert whole_feed(env, head)["changes"] == changes      # numbers are stable
+
+
+def test_two_agencies_changing_one_record_at_once_do_not_conflict(env):
+    """Two receivers accepting deliveries of one record: each change goes to
+    the log of the agency that made it, the listing summary is not
+    rewritten (nothing it shows changed) and the record's touch stamps
+    merge — the newest wins."""
+    from archive_repo.dav.changes import note
+    from archive_repo.dav.summaries import get_touched, touched_at
+    from archive_repo.indexing.rebuild import resolve
+    head = whole_feed(env)["head"]
+    path = path_of(env.paths[H38])
+    first, second = env.conn(), env.conn()
+    try:
+        for conn, writer in ((first, STTTT), (second, "000.00.50.H38")):
+            conn.transaction_manager.begin()
+            note(resolve(env.root(conn), path), "delivery", writer)
+        first.transaction_manager.commit()
+        second.transaction_manager.commit()         # merged, not refused
+    finally:
+        first.close()
+        second.close()
+    changes = whole_feed(env, head)["changes"]
+    assert [(c["path"], c["what"]) for c in changes] == [(path, "delivery")] * 2
+    conn = env.conn()
+    try:
+        conn.transaction_manager.begin()
+        record = resolve(env.root(conn), path)
+        stamp = touched_at(get_touched(conn), H38, 2026, record.number)
+        from archive_repo import timeutil
+        assert timeutil.isoformat(stamp) == max(c["at"] for c in changes)   # the newest
+    finally:
+        conn.transaction_manager.abort()
+        conn.close()

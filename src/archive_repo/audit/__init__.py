@@ -7,9 +7,10 @@ growing it and colliding with deposits.  A second database joins the same
 two-phase commit, so a deposit and its audit entry commit or abort together,
 while a read commits only to the audit database.
 
-Shape: new entries go to a small *tail* whose conflict resolution merges
-concurrent appends (every request appends, so this is the one hot object);
-every ``FLUSH_AT`` entries the tail is moved into BTrees keyed for reading:
+Shape: new entries go to a small *tail* of their agency whose conflict
+resolution merges concurrent appends (one tail per agency: requests about
+two agencies never touch the same object); every ``FLUSH_AT`` entries a
+tail is moved into BTrees keyed for reading:
 ``(target, key)`` → entry (a record's history is a range scan) and
 ``key → target`` (the whole log in time order).  Appending straight into
 the BTrees conflicted whenever two requests split the newest bucket at once
@@ -22,6 +23,8 @@ persistent object: BTrees' conflict resolution could not merge buckets whose
 values were dicts (measured: 1 of 10 concurrent appends resolved with dict
 values, 10 of 10 with tuples).
 """
+import heapq
+import itertools
 import json
 import logging
 import random
@@ -81,13 +84,20 @@ class AuditTail(Persistent):
 
 
 class AuditLog(Persistent):
-    """Entries live first in ``tail`` (merged on concurrent appends), then,
-    once the tail holds ``FLUSH_AT`` entries, in two BTrees: ``by_target``
+    """Entries live first in their agency's tail (``tails``: the first
+    segment of the target → AuditTail, merged on concurrent appends), then,
+    once that tail holds ``FLUSH_AT`` entries, in two BTrees: ``by_target``
     maps ``(target, key)`` to the entry, so a record's history is one range
     scan; ``chronology`` maps ``key`` to its target, so the whole log reads in
-    time order.  Only immutable values (strings, tuples) are stored."""
+    time order.  Only immutable values (strings, tuples) are stored.
 
-    # Every append re-pickles the whole tail: at 200 it was the largest
+    One tail per agency, not one for all: every request of every agency
+    rewrote the single tail, so its pickle was invalidated in every other
+    connection's cache at each commit and reloaded there, and two flushes
+    at once conflicted (issue 12).  Requests about two agencies now touch
+    two tails; readers merge the tails with the chronology by key."""
+
+    # Every append re-pickles its tail: at 200 it was the largest
     # object a deposit wrote (16 KB); at 50, 5.6 KB, the flush (one per 50
     # requests) moving the rest (bench/deposit.py, objects and bytes).
     FLUSH_AT = 50
@@ -95,50 +105,108 @@ class AuditLog(Persistent):
     def __init__(self):
         self.by_target = OOBTree()
         self.chronology = LOBTree()
-        self.tail = AuditTail()
+        self.tails = OOBTree()
+
+    def tail_of(self, target):
+        """The tail entries about ``target`` go to (made on first use)."""
+        shard = shard_of(target)
+        found = self.tails.get(shard)
+        if found is None:
+            found = self.tails[shard] = AuditTail()
+        return found
 
     def append(self, entry):
         key = (time.time_ns() // 1000) << 8 | random.getrandbits(8)
-        self.tail.append((key,) + _pack(entry))
-        if len(self.tail.entries) >= self.FLUSH_AT:
-            self.flush()
+        tail = self.tail_of(entry.get("target"))
+        tail.append((key,) + _pack(entry))
+        if len(tail.entries) >= self.FLUSH_AT:
+            self.flush_tail(tail)
         return key
 
+    def flush_tail(self, tail):
+        self.file(tail.entries)
+        tail.entries = ()
+        tail.generation += 1
+
     def flush(self):
-        for row in self.tail.entries:
+        """Move every tail's entries into the BTrees."""
+        for tail in self.tails.values():
+            if tail.entries:
+                self.flush_tail(tail)
+
+    def file(self, rows):
+        for row in rows:
             key, packed = row[0], row[1:]
             target = packed[FIELDS.index("target")] or ""
             while not self.chronology.insert(key, target):
                 key += 1
             self.by_target[(target, key)] = packed
-        self.tail.entries = ()
-        self.tail.generation += 1
+
+    def tail_rows(self):
+        """Every tail's rows ``(key,) + packed``, oldest first."""
+        return sorted((row for tail in self.tails.values() for row in tail.entries),
+                      key=lambda row: row[0])
 
     def for_target(self, target):
-        rows = list(self.by_target.values(min=(target, 0), max=(target, 2 ** 63 - 1)))
+        keyed = list(self.by_target.items(min=(target, 0), max=(target, 2 ** 63 - 1)))
+        rows = [(key, packed) for (_, key), packed in keyed]
         index = FIELDS.index("target") + 1
-        rows += [row[1:] for row in self.tail.entries if row[index] == target]
-        return [_unpack(row) for row in rows]
+        tail = self.tails.get(shard_of(target))
+        rows += [(row[0], row[1:]) for row in (tail.entries if tail is not None else ())
+                 if row[index] == target]
+        return [_unpack(packed) for _, packed in sorted(rows, key=lambda row: row[0])]
 
     def __len__(self):
-        return len(self.chronology) + len(self.tail.entries)
+        return len(self.chronology) + sum(len(tail.entries) for tail in self.tails.values())
+
+    def _newest_rows(self):
+        """``(key, packed)`` of every entry, newest first: the tails merged
+        with the chronology read backwards one entry at a time (a filter
+        that stops early loads only what it read)."""
+        tails = ((row[0], row[1:]) for row in reversed(self.tail_rows()))
+        filed = ((key, _Filed(self.by_target, target, key))
+                 for key, target in _backwards(self.chronology))
+        for key, packed in heapq.merge(tails, filed, key=lambda item: item[0], reverse=True):
+            yield key, packed() if isinstance(packed, _Filed) else packed
 
     def newest_first(self):
-        """Every entry, newest first (the tail, then the chronology read
-        backwards one entry at a time: a filter that stops early loads
-        only what it read)."""
-        for row in reversed(self.tail.entries):
-            yield _unpack(row[1:])
-        for key, target in _backwards(self.chronology):
-            yield _unpack(self.by_target[(target, key)])
+        """Every entry, newest first."""
+        for _, packed in self._newest_rows():
+            yield _unpack(packed)
 
     def latest(self, limit=100):
-        newest = [row[1:] for row in reversed(self.tail.entries)][:limit]
-        missing = limit - len(newest)
-        if missing > 0 and len(self.chronology):
-            items = list(self.chronology.items()[-missing:])
-            newest += [self.by_target[(target, key)] for key, target in reversed(items)]
-        return [_unpack(row) for row in newest]
+        return [_unpack(packed) for _, packed in itertools.islice(self._newest_rows(), limit)]
+
+
+class _Filed:
+    """A filed entry, loaded only when the merge reaches it."""
+
+    __slots__ = ("tree", "target", "key")
+
+    def __init__(self, tree, target, key):
+        self.tree, self.target, self.key = tree, target, key
+
+    def __call__(self):
+        return self.tree[(self.target, self.key)]
+
+
+def shard_of(target):
+    """Which tail an entry about ``target`` goes to: its agency (the first
+    segment of a record's path), or the first segment of any other path."""
+    return (target or "").lstrip("/").split("/", 1)[0]
+
+
+def tails_per_agency(root):
+    """Evolve step: an audit log of the one-tail shape files its tail's
+    entries into the BTrees and gets the per-agency tails."""
+    log = get_log(root._p_jar.get_connection(AUDIT_DB))
+    log._p_activate()           # a ghost's __dict__ is empty
+    old = log.__dict__.pop("tail", None)
+    if "tails" not in log.__dict__:
+        log.tails = OOBTree()
+    if old is not None:
+        log.file(old.entries)
+    log._p_changed = True
 
 
 def _backwards(tree):
@@ -285,6 +353,7 @@ def includeme(config):
     from .subscribers import on_person_event, on_record_event
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_health_check("audit", check_health)
+    config.add_evolve_step(tails_per_agency, "2026-12-audit-tails-per-agency")
     config.add_subscriber(on_person_event, PersonEvent)
     from .dashboard import add_dashboard_figure
     config.add_directive("add_dashboard_figure", add_dashboard_figure)

@@ -76,13 +76,12 @@ class Change:
 
 
 class AgencyLog(Persistent):
-    """One agency's entries before (and after) they are numbered:
-    ``entries``: local key → (at stamp, record path, what, version);
-    ``latest``: record path → at stamp of its newest entry."""
+    """The entries of the changes one agency made, before (and after) they
+    are numbered: ``entries``: local key → (at stamp, record path, what,
+    version)."""
 
     def __init__(self):
         self.entries = LOBTree()
-        self.latest = OOBTree()
 
     def last_key(self):
         try:
@@ -92,16 +91,15 @@ class AgencyLog(Persistent):
 
     def append(self, path, what, at, version=None):
         key = self.last_key() + 1
-        stamp = timeutil.to_stamp(at)
-        self.entries[key] = (stamp, path, what, version)
-        self.latest[path] = stamp
+        self.entries[key] = (timeutil.to_stamp(at), path, what, version)
         return key
 
 
 class ChangeLog(Persistent):
     """``entries``: global number → (at, record path, what, version,
     visible), written by the sequencer only;
-    ``agencies``: agency code → AgencyLog, written by the changes;
+    ``agencies``: agency code → AgencyLog, written by the changes (each in
+    the log of the agency that made it);
     ``sequenced``: agency code → the last local key numbered;
     ``feed_id``: this log's identity (a new one whenever the log is made
     anew or a backup is restored)."""
@@ -126,7 +124,8 @@ class ChangeLog(Persistent):
         return found
 
     def append(self, agency_code, path, what, at, version=None):
-        """Stage 1: the entry, in its agency's log (numbered later)."""
+        """Stage 1: the entry, in the log of ``agency_code`` (numbered
+        later)."""
         return self.agency_log(agency_code).append(path, what, at, version)
 
     def waiting(self):
@@ -179,12 +178,6 @@ class ChangeLog(Persistent):
                 high = middle
         return low - 1
 
-    def modified_at(self, path):
-        """When ``path`` last changed according to the log, or None (read
-        from its agency's log: numbered or not yet)."""
-        agency = self.agencies.get(path.split("/")[1])
-        stamp = agency.latest.get(path) if agency is not None else None
-        return timeutil.from_stamp(stamp) if stamp is not None else None
 
 
 def make_feed_id():
@@ -222,16 +215,22 @@ def backfill(log, conn):
     index = summaries.ensure_index(conn)
     for at, path, record in sorted(found, key=lambda item: item[:2]):
         log.append(record.agency_code, path, "added", at, record.current.number)
+        summaries.touch(conn, record, at)
         if not record.destroyed:
             summaries.store(index, record, at)
     log.sequence()
 
 
-def note(record, what):
+def note(record, what, writer=None):
+    """The change, in the log of the agency that made it (``writer``: the
+    actor's agency; by default the record's own).  Eight receivers
+    accepting deliveries of one sender's records at once write eight logs,
+    not the sender's."""
     at = timeutil.now()
     conn = db.jar_of(record)
-    ensure_log(conn).append(record.agency_code, record.path, what, at,
+    ensure_log(conn).append(writer or record.agency_code, record.path, what, at,
                             record.current.number)
+    summaries.touch(conn, record, at)
     index = summaries.ensure_index(conn)
     if record.destroyed:
         summaries.drop(index, record)
@@ -266,8 +265,8 @@ def per_agency(conn):
     """A log of the single-log shape (every change numbered in one LOBTree
     in its own transaction, summaries and ``latest`` inside the log) takes
     this shape: its numbers are kept, so cursors handed out before mean the
-    same changes; entries gain ``visible``; ``latest`` moves to the
-    agencies' logs (as times) and the summaries to their own root key."""
+    same changes; entries gain ``visible``; ``latest`` becomes the records'
+    ``summaries.touch`` stamps and the summaries move to their own root key."""
     log = get_log(conn)
     if log is None:
         return
@@ -284,8 +283,15 @@ def per_agency(conn):
     for seq, stored in list(log.entries.items()):
         visible = max(visible, stored[0])
         log.entries[seq] = tuple(stored[:4]) + (visible,)
+    from ..resources import get_root
+    agencies = get_root(conn).agencies
     for path, seq in log.__dict__.get("latest", {}).items():
-        log.agency_log(path.split("/")[1]).latest[path] = log.entries[seq][0]
+        _, code, year, number = path.split("/")
+        try:
+            record = agencies[code].data[int(year)][int(number)]
+        except KeyError:
+            continue
+        summaries.touch(conn, record, timeutil.from_stamp(log.entries[seq][0]))
     for gone in ("summaries", "latest"):
         log.__dict__.pop(gone, None)
     log._p_changed = True
@@ -296,7 +302,8 @@ def on_record_added(event):
 
 
 def on_record_modified(event):
-    note(event.record, event.info.get("what") or "modified")
+    note(event.record, event.info.get("what") or "modified",
+         getattr(event.actor, "agency", None))
 
 
 def on_application_created(event):
@@ -304,3 +311,4 @@ def on_application_created(event):
     with db.transaction(event.app.registry) as conn:
         ensure_log(conn)
         summaries.ensure_index(conn)
+        summaries.ensure_touched(conn)

@@ -4,7 +4,7 @@ from ..resources import Folder
 from .tree import (ALWAYS_NAMED, NAMED_TITLES, ROOT_TITLE, Collection, EmptyFolder, nfc,
                    number_in, record_modified)
 from . import files
-from .summaries import Summary, of_record, year_summaries
+from .summaries import Summary, of_record, touched_at, year_summaries
 
 
 class RootNode(Collection):
@@ -101,6 +101,7 @@ class RecordNode(Collection):
         super().__init__(site, parent, str(number or record.number))
         self.record = record
         self._summary = summary
+        self._listed = summary is not None
 
     @property
     def summary(self):
@@ -114,7 +115,14 @@ class RecordNode(Collection):
         return "%s: %s" % (label, summary.subject) if summary.subject else label
 
     def modified(self):
-        return self.summary.modified
+        summary = self.summary
+        if not self._listed:
+            return summary.modified         # of_record: the touch stamp counted
+        # a stored summary is not rewritten for a change it does not show (a
+        # delivery accepted): the record's touch stamp says when that was
+        year = self.parent.year
+        logged = touched_at(self.site.touched, year.agency_code, year.year, int(self.name))
+        return max(summary.modified, logged) if logged is not None else summary.modified
 
     def created(self):
         return self.summary.created
