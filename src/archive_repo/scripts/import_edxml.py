@@ -7,7 +7,10 @@ documents were delivered long ago: no deliveries are created unless
 ``--deliver`` is given.  ``--skip-existing`` skips a message whose record is
 already stored with the same bytes, so an interrupted run can be resumed
 by running it again.  The first failure stops the run with a one-line error
-naming the file (the files before it stay imported).  At the end the
+naming the file (the files before it stay imported) — but a conflict with
+concurrent writes (the server depositing into the same year) is no failure:
+the file is read and imported again after a back-off
+(``retrying.again_on_conflict``), and the run carries on.  At the end the
 imported records are indexed for search, with their own progress bar.
 """
 import os
@@ -21,6 +24,7 @@ from ..edxml.parse import read_stream
 from ..errors import ArchiveError
 from ..indexing import apply_pending
 from ..resources import get_root
+from ..retrying import again_on_conflict
 from .progress import Progress
 from ..indexing import worker_of
 
@@ -43,7 +47,8 @@ def run(args, env):
     with db.opened(db.database(registry)) as conn:
         try:
             for path in args.files:
-                outcome = _one(path, conn, conn.transaction_manager, registry, args)
+                outcome = again_on_conflict(
+                    lambda: _one(path, conn, conn.transaction_manager, registry, args))
                 counts[outcome] += 1
                 progress.step()
         finally:
