@@ -27,8 +27,10 @@ import heapq
 import itertools
 import json
 import logging
+import os
 import random
 import time
+import uuid
 
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
@@ -36,6 +38,7 @@ from persistent import Persistent
 from zope.interface import Interface
 
 from .. import db, timeutil
+from . import journal
 
 log = logging.getLogger(__name__)
 AUDIT_DB = "audit"
@@ -268,6 +271,82 @@ def record(request, action, target, outcome="ok", **detail):
     return entry
 
 
+def record_read(request, action, target, **detail):
+    """A read's entry, written once the answer is made, in a transaction of
+    its own — or, when the audit database cannot take it, kept in the
+    read-audit journal (journal.py) and filed later: the read is answered."""
+    entry = make_entry(request.identity, action, target, "ok", nobody="anonymous", **detail)
+    request.add_finished_callback(lambda request: write_read(request.registry, entry))
+    return entry
+
+
+def journal_path(registry):
+    from ..settings import get_settings
+    settings = get_settings(registry)
+    return settings.audit_journal or os.path.join(
+        os.path.dirname(os.path.abspath(settings.index_dir)), "audit-journal.jsonl")
+
+
+JOURNALED_KEY = "archive_repo.audit.journaled"
+
+
+def _file_entries(registry, entries):
+    """Append ``entries`` in one transaction of the audit database; an entry
+    with a ``journal_id`` already filed is skipped.  Conflicts are retried;
+    any other failure is raised."""
+    from BTrees.OOBTree import OOTreeSet
+    from transaction.interfaces import TransientError
+    for attempt in range(5):
+        try:
+            with db.transaction(registry, AUDIT_DB) as conn:
+                log, filed = get_log(conn), db.kept(conn.root(), JOURNALED_KEY, OOTreeSet)
+                for entry in entries:
+                    mark = entry["detail"].get("journal_id")
+                    if mark is not None and not filed.insert(mark):
+                        continue
+                    log.append(entry)
+            return
+        except TransientError:
+            if attempt == 4:
+                raise
+
+
+def flush_journal(registry):
+    """File the journal's entries into the audit database; True when the
+    journal is empty afterwards."""
+    path = journal_path(registry)
+    with journal.lock():
+        if not journal.has_entries(path):
+            return True
+        try:
+            _file_entries(registry, journal.waiting(path))
+        except Exception as exc:        # still unwritable: they stay in the journal
+            log.warning("read-audit journal not filed yet (%s: %s)", type(exc).__name__, exc)
+            return False
+        journal.clear(path)
+        return True
+
+
+def write_read(registry, entry):
+    path = journal_path(registry)
+    if flush_journal(registry):
+        try:
+            _file_entries(registry, [entry])
+            return True
+        except Exception as exc:        # disk full, server away: keep it locally
+            log.warning("read-audit entry journaled (%s: %s)", type(exc).__name__, exc)
+    marked = dict(entry, detail=dict(entry["detail"], journal_id=uuid.uuid4().hex))
+    try:
+        journal.append(path, marked)
+    except OSError as exc:
+        health_of(registry).lose(entry, exc)
+    return False
+
+
+def on_application_created(event):
+    flush_journal(event.app.registry)
+
+
 def record_after_abort(request, action, target, outcome, **detail):
     """Append an entry in a transaction of its own once the request's has
     been aborted (a refusal must be audited although nothing else is kept)."""
@@ -354,6 +433,8 @@ def includeme(config):
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_health_check("audit", check_health)
     config.add_evolve_step(tails_per_agency, "2026-12-audit-tails-per-agency")
+    from pyramid.events import ApplicationCreated
+    config.add_subscriber(on_application_created, ApplicationCreated)
     config.add_subscriber(on_person_event, PersonEvent)
     from .dashboard import add_dashboard_figure
     config.add_directive("add_dashboard_figure", add_dashboard_figure)
