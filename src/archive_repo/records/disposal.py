@@ -149,7 +149,18 @@ def other_dossiers(record, dossier, batch_keys):
 
 
 def candidates(container, today):
-    return [d for d in container.values() if why_not(d, today) is None]
+    """The dossiers that may be proposed today.  Dossiers sharing a record
+    (Decree 30 App. VI: kept once, listed in each) may only go together, so
+    each is a candidate when every other dossier of the agency holding its
+    records is one too: the set shrinks until it holds (propose still
+    refuses one of them alone)."""
+    keys = set(container.keys())
+    while True:
+        found = [d for d in container.values() if d.key in keys and
+                 why_not(d, today, keys) is None]
+        if {d.key for d in found} == keys:
+            return found
+        keys = {d.key for d in found}
 
 
 # -- 2. the batch ----------------------------------------------------------------

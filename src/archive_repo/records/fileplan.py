@@ -124,6 +124,45 @@ def clean_entries(raw, codes, schedule):
     return entries
 
 
+def plan_from_form(form):
+    """The JSON shape ``make_plan`` takes, from the file plan form's repeated
+    fields: heading rows (``I`` a heading, ``I.1`` a sub-heading of I) and
+    entry rows (``retention`` a schedule item's code or ``code:NN``).  Blank
+    rows are the form's spare ones and are skipped."""
+    headings, order = {}, []
+    for code, title in zip(form.getall("heading_code"), form.getall("heading_title")):
+        code, title = code.strip().upper(), title.strip()
+        if not code and not title:
+            continue
+        main, _, sub = code.partition(".")
+        if sub:
+            parent = headings.get(main)
+            if parent is None:      # a sub-heading before its heading: refused by name
+                parent = headings[main] = {"code": main, "title": "", "sections": []}
+                order.append(main)
+            parent["sections"].append({"code": sub, "title": title})
+        elif main in headings and not headings[main]["title"]:
+            headings[main]["title"] = title
+        else:
+            headings[main] = {"code": main, "title": title, "sections": []}
+            order.append(main)
+    entries = []
+    columns = ("heading", "number", "title", "retention", "owner", "notes")
+    for values in zip(*(form.getall("entry_" + c) for c in columns)):
+        row = dict(zip(columns, (v.strip() for v in values)))
+        if not row["number"] and not row["title"]:
+            continue
+        row["heading"] = row["heading"].upper()
+        retention = row.pop("retention")
+        if retention.startswith("code:"):
+            row["retention_code"] = retention[len("code:"):]
+        elif retention:
+            row["schedule_item"] = retention
+        entries.append({k: v for k, v in row.items() if v})
+    return {"year": form.get("year", "").strip(), "headings": [headings[c] for c in order],
+            "entries": entries}
+
+
 def make_plan(agency, raw, actor, at, *, registry, request=None):
     try:
         year = fd.year(raw.get("year"))
@@ -139,6 +178,20 @@ def make_plan(agency, raw, actor, at, *, registry, request=None):
     plan = plans.add(year, FilePlan(year, headings, entries, ds.actor_name(actor), at))
     fire(registry, DossierChanged(plan, request, action="make_file_plan", actor=actor,
                                   detail=dict(plan.totals(), year=year)))
+    return plan
+
+
+def revise(plan, raw, actor, at, *, registry, request=None):
+    """A draft plan's headings and entries replaced (the year stays); once
+    approved a plan is what the head signed and is not revised."""
+    if plan.approved:
+        raise Conflict("file_plan_approved",
+                       "Danh mục hồ sơ năm %d đã được duyệt: không sửa được." % plan.year)
+    headings, codes = clean_headings(raw.get("headings"))
+    plan.entries = clean_entries(raw.get("entries") or [], codes, schedule_of(registry))
+    plan.headings = headings
+    fire(registry, DossierChanged(plan, request, action="revise_file_plan", actor=actor,
+                                  detail=dict(plan.totals(), year=plan.year)))
     return plan
 
 

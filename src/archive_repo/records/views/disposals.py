@@ -16,9 +16,13 @@ from . import TEMPLATES, created, download, list_param, own_dossiers
 
 @view_config(context=dsp.Batches, request_method="GET", permission="view")
 def batches_view(request):
+    """The batches, and the form proposing a new one from today's candidates."""
+    container = ds.dossiers_of(request.context.__parent__)
     return respond(request, TEMPLATES + "disposals.jinja2", {
         "agency": request.context.agency_code,
-        "results": [batch_json(request, b) for b in request.context.values()]})
+        "results": [batch_json(request, b) for b in request.context.values()],
+        "candidates": [dossier_summary(request, d) for d in
+                       dsp.candidates(container, timeutil.now().date())]})
 
 
 @view_config(context=dsp.Batches, name="candidates", request_method="GET",
@@ -40,7 +44,8 @@ def propose_view(request):
     batch = dsp.propose(agency, own_dossiers(request, agency, list_param(params, "dossiers")),
                         params.get("note"), request.identity, timeutil.now(),
                         timeutil.now().date(), registry=request.registry, request=request)
-    return created(request, batch, batch_json(request, batch))
+    return after_form(request, url_of(request, batch.path),
+                      created(request, batch, batch_json(request, batch)))
 
 
 @view_config(context=dsp.Batch, request_method="GET", permission="view")
@@ -49,12 +54,14 @@ def batch_view(request):
 
 
 @view_config(context=dsp.Batch, name="council", request_method="POST",
-             permission="archive_dossiers", renderer="json")
+             permission="archive_dossiers", renderer="json",
+             require_csrf=False)        # checked by read_upload, before the file
 @view_config(context=dsp.Batch, name="decision", request_method="POST",
-             permission="archive_dossiers", renderer="json")
+             permission="archive_dossiers", renderer="json", require_csrf=False)
 def attach_view(request):
     """multipart: ``file`` (the signed PDF); for the decision also
-    ``number``, ``date``, ``signer``."""
+    ``number``, ``date``, ``signer``.  A browser's form is sent back to the
+    batch's page."""
     check_size(request)
     at = timeutil.now()
     with read_upload(request) as form:
@@ -67,7 +74,7 @@ def attach_view(request):
         report = evaluate_file(form.upload, meta, at, rule_policy(request.registry))
         batch = dsp.attach(request.context, request.view_name, fields, form.upload, report,
                            request.identity, at, registry=request.registry, request=request)
-    return batch_json(request, batch)
+    return after_form(request, url_of(request, batch.path), batch_json(request, batch))
 
 
 @view_config(context=dsp.Batch, name="retain", request_method="POST",

@@ -7,28 +7,59 @@ from ...http.body import params_of
 from .. import documents
 from .. import fileplan as fp
 from ..serialize import dossier_json, plan_json
+from ..retention import RETENTION_CODES, schedule_of
 from . import TEMPLATES, XLSX, agency_name, created, download
+
+# Blank rows the form offers; a browser without script posts what it shows,
+# one with script adds rows (fileplans.jinja2).
+FORM_HEADINGS = 4
+FORM_ENTRIES = 8
+
+
+def form_choices(request):
+    """What the plan form (``plan_form.jinja2``) offers."""
+    return {"schedule": [i.as_json() for i in schedule_of(request.registry)],
+            "retention_codes": [(code, label) for code, (label, _) in
+                                RETENTION_CODES.items() if code != "07"],
+            "blank_headings": FORM_HEADINGS, "blank_entries": FORM_ENTRIES}
+
+
+def plan_params(request):
+    params = params_of(request)
+    return fp.plan_from_form(params) if hasattr(params, "getall") else params
 
 
 @view_config(context=fp.FilePlans, request_method="GET", permission="view")
 def plans_view(request):
     plans = request.context
-    return respond(request, TEMPLATES + "fileplans.jinja2", {
-        "agency": plans.agency_code,
-        "results": [plan_json(request, p) for p in plans.values()]})
+    return respond(request, TEMPLATES + "fileplans.jinja2", dict(
+        form_choices(request), agency=plans.agency_code,
+        results=[plan_json(request, p) for p in plans.values()],
+        next_year=timeutil.now().year + 1))
 
 
 @view_config(context=fp.FilePlans, request_method="POST", permission="manage_dossiers",
              renderer="json")
 def make_plan_view(request):
-    plan = fp.make_plan(request.context.__parent__, params_of(request), request.identity,
+    params = plan_params(request)
+    plan = fp.make_plan(request.context.__parent__, params, request.identity,
                         timeutil.now(), registry=request.registry, request=request)
-    return created(request, plan, plan_json(request, plan))
+    return after_form(request, url_of(request, plan.path),
+                      created(request, plan, plan_json(request, plan)))
 
 
 @view_config(context=fp.FilePlan, request_method="GET", permission="view")
 def plan_view(request):
-    return respond(request, TEMPLATES + "fileplan.jinja2", plan_json(request, request.context))
+    return respond(request, TEMPLATES + "fileplan.jinja2",
+                   dict(form_choices(request), **plan_json(request, request.context)))
+
+
+@view_config(context=fp.FilePlan, name="revise", request_method="POST",
+             permission="manage_dossiers", renderer="json")
+def revise_view(request):
+    plan = fp.revise(request.context, plan_params(request), request.identity, timeutil.now(),
+                     registry=request.registry, request=request)
+    return after_form(request, url_of(request, plan.path), plan_json(request, plan))
 
 
 @view_config(context=fp.FilePlan, name="approve", request_method="POST",

@@ -14,4 +14,13 @@
       });
     });
   });
+  // <button data-add-row="TABLE-ID">: one more blank row like the table's last
+  document.querySelectorAll("button[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var table = document.getElementById(button.dataset.addRow);
+      var row = table.rows[table.rows.length - 1].cloneNode(true);
+      row.querySelectorAll("input, select").forEach(function (field) { field.value = ""; });
+      table.rows[table.rows.length - 1].parentNode.appendChild(row);
+    });
+  });
 })();
