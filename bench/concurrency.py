@@ -24,6 +24,10 @@ Measured after (this machine, 96 deposits of a 57 KB signed PDF,
 numbers gap-free each time.  The third run (after merging main) misses the
 0.9× target: on 2 shared cores the ratio moves with the other jobs' load
 more than with the code; the 0-error target held in every run.
+After the per-agency change feed and audit tails (issue 12, 2026-12-02,
+three runs, load 4–6): 1 client 5.6 / 10.7 / 8.8 deposits/s; 8 clients
+1.21× / 1.12× / 1.21×; 32 clients 1.75× / 1.07× / 1.08×; 0 errors,
+numbers gap-free each time.
 The rule engine (signature validation, ~200 ms a document here) runs in
 parallel in waitress's threads; only the registration is serialised per
 agency-year.

@@ -10,7 +10,8 @@ listens, in the transaction that made the change (so what they write commits
 or aborts with it):
 
     indexing.subscribers  the catalog and the full-text outbox
-    dav.changes           the change feed and the listing summaries
+    dav.changes           the change feed (into the agency's own log; numbered
+                          after commit by a sequencer) and the listing summaries
     audit.subscribers     the audit entry (one per thing a person or job did)
 
 Subscribers are independent of each other: none reads what another writes

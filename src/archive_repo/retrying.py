@@ -115,6 +115,20 @@ def commit_retrying(tm, work, attempts=LONG_JOB_ATTEMPTS):
             pause(attempt + 3)
 
 
+def again_on_conflict(unit, attempts=LONG_JOB_ATTEMPTS):
+    """A long job's unit that runs and commits its own transaction
+    (``unit()``, aborted by it on an error — ``import``: one file): on a
+    conflict with concurrent writes, back off and run it again; the job
+    carries on instead of exiting on a ConflictError."""
+    for attempt in range(attempts):
+        try:
+            return unit()
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            pause(attempt + 3)
+
+
 def rerun_on_conflict(tm, job, attempts=LONG_JOB_ATTEMPTS):
     """A resumable long job (``job(resume)``, committing as it goes): on a
     conflict, abort, back off and run it again with ``resume=True`` — what

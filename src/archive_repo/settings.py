@@ -149,6 +149,8 @@ SETTINGS = [
     Setting("extract_cpu_seconds", integer(1, 3600), 60, "số giây CPU từ 1 đến 3600"),
     Setting("extract_memory_mb", integer(64, 65536), 1024, "số nguyên MB từ 64 đến 65536"),
     Setting("extract_wall_seconds", integer(1, 7200), 120, "số giây từ 1 đến 7200"),
+    Setting("audit_journal", optional(folder), None,
+            "đường dẫn tệp nhật ký đọc tạm (mặc định: audit-journal.jsonl cạnh thư mục chỉ mục)"),
     Setting("min_free_mb", integer(0, 10 ** 7), 100,
             "số nguyên MB từ 0 (dưới mức này: từ chối nộp văn bản, 507)"),
     Setting("registration_attempts", integer(1, 1000), 20,

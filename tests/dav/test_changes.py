@@ -257,17 +257,19 @@ def test_entries_and_summaries_stored_as_datetimes_are_evolved_to_stamps(tmp_pat
     from archive_repo.resources import get_root
     from archive_repo import timeutil
     from archive_repo.dav.changes import LOG_KEY
+    from archive_repo.dav.summaries import SUMMARIES_KEY
     env = build_env(tmp_path)
     env.deposit()
     env.deposit()
+    feed(env)                                       # numbers the two entries
     conn = env.conn()
     with conn.transaction_manager:
         log = conn.root()[LOG_KEY]
-        stamp, path, what, version = log.entries[1]
+        stamp, path, what, version, visible = log.entries[1]
         assert isinstance(stamp, int)               # what a deposit stores now
         first_at = timeutil.from_stamp(stamp)
-        log.entries[1] = (first_at, path, what, version)
-        year = log.summaries[(H38, 2026)]
+        log.entries[1] = (first_at, path, what, version, first_at)
+        year = conn.root()[SUMMARIES_KEY][(H38, 2026)]
         stored = year[1]
         created_at = timeutil.from_stamp(stored[1])
         year[1] = (timeutil.from_stamp(stored[0]), created_at) + stored[2:]
@@ -278,8 +280,9 @@ def test_entries_and_summaries_stored_as_datetimes_are_evolved_to_stamps(tmp_pat
     conn = again.conn()
     with conn.transaction_manager:
         log = conn.root()[LOG_KEY]
-        assert isinstance(log.entries[1][0], int)
-        assert all(isinstance(v, int) for v in log.summaries[(H38, 2026)][1][:2])
+        assert isinstance(log.entries[1][0], int) and isinstance(log.entries[1][4], int)
+        summaries = conn.root()[SUMMARIES_KEY]
+        assert all(isinstance(v, int) for v in summaries[(H38, 2026)][1][:2])
     conn.close()
     changes = feed(again)["changes"]
     assert [c["at"] for c in changes][0] == timeutil.isoformat(first_at)

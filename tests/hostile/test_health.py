@@ -129,8 +129,10 @@ def test_health_shows_how_far_this_node_is_behind_the_change_feed(tmp_path):
         env.deposit()
         worker = worker_of(env.registry)
         # the outbox is taken by "another node": only the feed tells this one
-        from archive_repo.dav.changes import get_log
+        from archive_repo import db
+        from archive_repo.dav.changes import get_log, sequence_now
         from archive_repo.indexing.outbox import get_outbox
+        sequence_now(db.database(env.registry))     # the entries get their numbers
         conn = env.conn()
         with conn.transaction_manager:
             outbox = get_outbox(env.root(conn))

@@ -11,7 +11,7 @@ import transaction
 from lxml import etree
 from pdfminer.high_level import extract_text
 
-from archive_repo.dav.changes import get_log
+from archive_repo.dav.summaries import get_index
 from archive_repo.indexing import worker_of
 from tests.conftest import H38, STTTT, build_env, close_env
 from tests.support.pdfs import make_pdf
@@ -71,7 +71,7 @@ def dav_lists_only(env, gone, kept):
     base = "/dav/%s/%s/" % (agency, year)
     conn = env.conn()
     try:
-        stored = get_log(conn).summaries[(agency, int(year))]
+        stored = get_index(conn)[(agency, int(year))]
         assert int(number) not in stored and int(kept.rsplit("/", 1)[1]) in stored
     finally:
         conn.close()
@@ -93,7 +93,7 @@ def drop_summaries(env, agency, year):
     conn = env.registry._zodb_databases[""].open(transaction_manager=tm)
     try:
         with tm:
-            get_log(conn).summaries.pop((agency, year), None)
+            get_index(conn).pop((agency, year), None)
     finally:
         conn.close()
 

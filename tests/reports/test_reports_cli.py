@@ -133,7 +133,7 @@ def flush_audit(seeded):
         registry = env["registry"]
         with db.transaction(registry, audit.AUDIT_DB) as conn:
             log = audit.get_log(conn)
-            assert log.tail.entries
+            assert log.tail_rows()
             log.flush()
     db.close_all(registry)
 

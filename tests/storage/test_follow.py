@@ -18,10 +18,13 @@ def env(tmp_path):
 
 
 def follow_once(env):
-    """One follower round in its own transaction: ``(entries read, rewritten)``."""
+    """One follower round in its own transaction, after numbering what
+    waits (as the worker does): ``(entries read, rewritten)``."""
+    from archive_repo import db
     from archive_repo.indexing import fulltext_of, worker_of
-    from archive_repo.indexing.follow import follow
+    from archive_repo.indexing.follow import follow, sequence_now
     worker = worker_of(env.registry)
+    sequence_now(db.database(env.registry))
     conn = env.conn()
     try:
         conn.transaction_manager.begin()

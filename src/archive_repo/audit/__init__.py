@@ -7,9 +7,10 @@ growing it and colliding with deposits.  A second database joins the same
 two-phase commit, so a deposit and its audit entry commit or abort together,
 while a read commits only to the audit database.
 
-Shape: new entries go to a small *tail* whose conflict resolution merges
-concurrent appends (every request appends, so this is the one hot object);
-every ``FLUSH_AT`` entries the tail is moved into BTrees keyed for reading:
+Shape: new entries go to a small *tail* of their agency whose conflict
+resolution merges concurrent appends (one tail per agency: requests about
+two agencies never touch the same object); every ``FLUSH_AT`` entries a
+tail is moved into BTrees keyed for reading:
 ``(target, key)`` → entry (a record's history is a range scan) and
 ``key → target`` (the whole log in time order).  Appending straight into
 the BTrees conflicted whenever two requests split the newest bucket at once
@@ -22,10 +23,14 @@ persistent object: BTrees' conflict resolution could not merge buckets whose
 values were dicts (measured: 1 of 10 concurrent appends resolved with dict
 values, 10 of 10 with tuples).
 """
+import heapq
+import itertools
 import json
 import logging
+import os
 import random
 import time
+import uuid
 
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
@@ -33,6 +38,7 @@ from persistent import Persistent
 from zope.interface import Interface
 
 from .. import db, timeutil
+from . import journal
 
 log = logging.getLogger(__name__)
 AUDIT_DB = "audit"
@@ -81,13 +87,20 @@ class AuditTail(Persistent):
 
 
 class AuditLog(Persistent):
-    """Entries live first in ``tail`` (merged on concurrent appends), then,
-    once the tail holds ``FLUSH_AT`` entries, in two BTrees: ``by_target``
+    """Entries live first in their agency's tail (``tails``: the first
+    segment of the target → AuditTail, merged on concurrent appends), then,
+    once that tail holds ``FLUSH_AT`` entries, in two BTrees: ``by_target``
     maps ``(target, key)`` to the entry, so a record's history is one range
     scan; ``chronology`` maps ``key`` to its target, so the whole log reads in
-    time order.  Only immutable values (strings, tuples) are stored."""
+    time order.  Only immutable values (strings, tuples) are stored.
 
-    # Every append re-pickles the whole tail: at 200 it was the largest
+    One tail per agency, not one for all: every request of every agency
+    rewrote the single tail, so its pickle was invalidated in every other
+    connection's cache at each commit and reloaded there, and two flushes
+    at once conflicted (issue 12).  Requests about two agencies now touch
+    two tails; readers merge the tails with the chronology by key."""
+
+    # Every append re-pickles its tail: at 200 it was the largest
     # object a deposit wrote (16 KB); at 50, 5.6 KB, the flush (one per 50
     # requests) moving the rest (bench/deposit.py, objects and bytes).
     FLUSH_AT = 50
@@ -95,50 +108,108 @@ class AuditLog(Persistent):
     def __init__(self):
         self.by_target = OOBTree()
         self.chronology = LOBTree()
-        self.tail = AuditTail()
+        self.tails = OOBTree()
+
+    def tail_of(self, target):
+        """The tail entries about ``target`` go to (made on first use)."""
+        shard = shard_of(target)
+        found = self.tails.get(shard)
+        if found is None:
+            found = self.tails[shard] = AuditTail()
+        return found
 
     def append(self, entry):
         key = (time.time_ns() // 1000) << 8 | random.getrandbits(8)
-        self.tail.append((key,) + _pack(entry))
-        if len(self.tail.entries) >= self.FLUSH_AT:
-            self.flush()
+        tail = self.tail_of(entry.get("target"))
+        tail.append((key,) + _pack(entry))
+        if len(tail.entries) >= self.FLUSH_AT:
+            self.flush_tail(tail)
         return key
 
+    def flush_tail(self, tail):
+        self.file(tail.entries)
+        tail.entries = ()
+        tail.generation += 1
+
     def flush(self):
-        for row in self.tail.entries:
+        """Move every tail's entries into the BTrees."""
+        for tail in self.tails.values():
+            if tail.entries:
+                self.flush_tail(tail)
+
+    def file(self, rows):
+        for row in rows:
             key, packed = row[0], row[1:]
             target = packed[FIELDS.index("target")] or ""
             while not self.chronology.insert(key, target):
                 key += 1
             self.by_target[(target, key)] = packed
-        self.tail.entries = ()
-        self.tail.generation += 1
+
+    def tail_rows(self):
+        """Every tail's rows ``(key,) + packed``, oldest first."""
+        return sorted((row for tail in self.tails.values() for row in tail.entries),
+                      key=lambda row: row[0])
 
     def for_target(self, target):
-        rows = list(self.by_target.values(min=(target, 0), max=(target, 2 ** 63 - 1)))
+        keyed = list(self.by_target.items(min=(target, 0), max=(target, 2 ** 63 - 1)))
+        rows = [(key, packed) for (_, key), packed in keyed]
         index = FIELDS.index("target") + 1
-        rows += [row[1:] for row in self.tail.entries if row[index] == target]
-        return [_unpack(row) for row in rows]
+        tail = self.tails.get(shard_of(target))
+        rows += [(row[0], row[1:]) for row in (tail.entries if tail is not None else ())
+                 if row[index] == target]
+        return [_unpack(packed) for _, packed in sorted(rows, key=lambda row: row[0])]
 
     def __len__(self):
-        return len(self.chronology) + len(self.tail.entries)
+        return len(self.chronology) + sum(len(tail.entries) for tail in self.tails.values())
+
+    def _newest_rows(self):
+        """``(key, packed)`` of every entry, newest first: the tails merged
+        with the chronology read backwards one entry at a time (a filter
+        that stops early loads only what it read)."""
+        tails = ((row[0], row[1:]) for row in reversed(self.tail_rows()))
+        filed = ((key, _Filed(self.by_target, target, key))
+                 for key, target in _backwards(self.chronology))
+        for key, packed in heapq.merge(tails, filed, key=lambda item: item[0], reverse=True):
+            yield key, packed() if isinstance(packed, _Filed) else packed
 
     def newest_first(self):
-        """Every entry, newest first (the tail, then the chronology read
-        backwards one entry at a time: a filter that stops early loads
-        only what it read)."""
-        for row in reversed(self.tail.entries):
-            yield _unpack(row[1:])
-        for key, target in _backwards(self.chronology):
-            yield _unpack(self.by_target[(target, key)])
+        """Every entry, newest first."""
+        for _, packed in self._newest_rows():
+            yield _unpack(packed)
 
     def latest(self, limit=100):
-        newest = [row[1:] for row in reversed(self.tail.entries)][:limit]
-        missing = limit - len(newest)
-        if missing > 0 and len(self.chronology):
-            items = list(self.chronology.items()[-missing:])
-            newest += [self.by_target[(target, key)] for key, target in reversed(items)]
-        return [_unpack(row) for row in newest]
+        return [_unpack(packed) for _, packed in itertools.islice(self._newest_rows(), limit)]
+
+
+class _Filed:
+    """A filed entry, loaded only when the merge reaches it."""
+
+    __slots__ = ("tree", "target", "key")
+
+    def __init__(self, tree, target, key):
+        self.tree, self.target, self.key = tree, target, key
+
+    def __call__(self):
+        return self.tree[(self.target, self.key)]
+
+
+def shard_of(target):
+    """Which tail an entry about ``target`` goes to: its agency (the first
+    segment of a record's path), or the first segment of any other path."""
+    return (target or "").lstrip("/").split("/", 1)[0]
+
+
+def tails_per_agency(root):
+    """Evolve step: an audit log of the one-tail shape files its tail's
+    entries into the BTrees and gets the per-agency tails."""
+    log = get_log(root._p_jar.get_connection(AUDIT_DB))
+    log._p_activate()           # a ghost's __dict__ is empty
+    old = log.__dict__.pop("tail", None)
+    if "tails" not in log.__dict__:
+        log.tails = OOBTree()
+    if old is not None:
+        log.file(old.entries)
+    log._p_changed = True
 
 
 def _backwards(tree):
@@ -198,6 +269,82 @@ def record(request, action, target, outcome="ok", **detail):
                        **detail)
     get_log(audit_conn(request)).append(entry)
     return entry
+
+
+def record_read(request, action, target, **detail):
+    """A read's entry, written once the answer is made, in a transaction of
+    its own — or, when the audit database cannot take it, kept in the
+    read-audit journal (journal.py) and filed later: the read is answered."""
+    entry = make_entry(request.identity, action, target, "ok", nobody="anonymous", **detail)
+    request.add_finished_callback(lambda request: write_read(request.registry, entry))
+    return entry
+
+
+def journal_path(registry):
+    from ..settings import get_settings
+    settings = get_settings(registry)
+    return settings.audit_journal or os.path.join(
+        os.path.dirname(os.path.abspath(settings.index_dir)), "audit-journal.jsonl")
+
+
+JOURNALED_KEY = "archive_repo.audit.journaled"
+
+
+def _file_entries(registry, entries):
+    """Append ``entries`` in one transaction of the audit database; an entry
+    with a ``journal_id`` already filed is skipped.  Conflicts are retried;
+    any other failure is raised."""
+    from BTrees.OOBTree import OOTreeSet
+    from transaction.interfaces import TransientError
+    for attempt in range(5):
+        try:
+            with db.transaction(registry, AUDIT_DB) as conn:
+                log, filed = get_log(conn), db.kept(conn.root(), JOURNALED_KEY, OOTreeSet)
+                for entry in entries:
+                    mark = entry["detail"].get("journal_id")
+                    if mark is not None and not filed.insert(mark):
+                        continue
+                    log.append(entry)
+            return
+        except TransientError:
+            if attempt == 4:
+                raise
+
+
+def flush_journal(registry):
+    """File the journal's entries into the audit database; True when the
+    journal is empty afterwards."""
+    path = journal_path(registry)
+    with journal.lock():
+        if not journal.has_entries(path):
+            return True
+        try:
+            _file_entries(registry, journal.waiting(path))
+        except Exception as exc:        # still unwritable: they stay in the journal
+            log.warning("read-audit journal not filed yet (%s: %s)", type(exc).__name__, exc)
+            return False
+        journal.clear(path)
+        return True
+
+
+def write_read(registry, entry):
+    path = journal_path(registry)
+    if flush_journal(registry):
+        try:
+            _file_entries(registry, [entry])
+            return True
+        except Exception as exc:        # disk full, server away: keep it locally
+            log.warning("read-audit entry journaled (%s: %s)", type(exc).__name__, exc)
+    marked = dict(entry, detail=dict(entry["detail"], journal_id=uuid.uuid4().hex))
+    try:
+        journal.append(path, marked)
+    except OSError as exc:
+        health_of(registry).lose(entry, exc)
+    return False
+
+
+def on_application_created(event):
+    flush_journal(event.app.registry)
 
 
 def record_after_abort(request, action, target, outcome, **detail):
@@ -286,6 +433,9 @@ def includeme(config):
     config.add_subscriber(on_record_event, RecordEvent)
     config.add_subscriber(on_agency_event, AgencyChanged)
     config.add_health_check("audit", check_health)
+    config.add_evolve_step(tails_per_agency, "2026-12-audit-tails-per-agency")
+    from pyramid.events import ApplicationCreated
+    config.add_subscriber(on_application_created, ApplicationCreated)
     config.add_subscriber(on_person_event, PersonEvent)
     from .dashboard import add_dashboard_figure
     config.add_directive("add_dashboard_figure", add_dashboard_figure)

@@ -4,7 +4,7 @@ from ..resources import Folder
 from .tree import (ALWAYS_NAMED, NAMED_TITLES, ROOT_TITLE, Collection, EmptyFolder, nfc,
                    number_in, record_modified)
 from . import files
-from .summaries import Summary, of_record, year_summaries
+from .summaries import Summary, of_record, touched_at, year_summaries
 
 
 class RootNode(Collection):
@@ -78,9 +78,7 @@ class YearNode(Collection):
         and hands out ghosts; a record with a stored summary is never loaded
         (a destroyed one has none), one without is loaded to see whether it
         is a tombstone."""
-        log = self.site.log
-        stored = year_summaries(log.summaries if log else None,
-                                self.year.agency_code, self.year.year)
+        stored = year_summaries(self.site.summaries, self.year.agency_code, self.year.year)
         for number, record in self.year.data.items():
             found = stored.get(number) if stored is not None else None
             if found is not None or not record.destroyed:
@@ -103,6 +101,7 @@ class RecordNode(Collection):
         super().__init__(site, parent, str(number or record.number))
         self.record = record
         self._summary = summary
+        self._listed = summary is not None
 
     @property
     def summary(self):
@@ -116,7 +115,14 @@ class RecordNode(Collection):
         return "%s: %s" % (label, summary.subject) if summary.subject else label
 
     def modified(self):
-        return self.summary.modified
+        summary = self.summary
+        if not self._listed:
+            return summary.modified         # of_record: the touch stamp counted
+        # a stored summary is not rewritten for a change it does not show (a
+        # delivery accepted): the record's touch stamp says when that was
+        year = self.parent.year
+        logged = touched_at(self.site.touched, year.agency_code, year.year, int(self.name))
+        return max(summary.modified, logged) if logged is not None else summary.modified
 
     def created(self):
         return self.summary.created

@@ -18,11 +18,12 @@ from ..db import opened
 from ..resources import get_root
 from .changes import get_log
 from .records import resolve
+from .summaries import get_index, get_touched
 from .tree import Site
 
 
 def site_for(conn, request):
-    return Site(get_root(conn), get_log(conn), request)
+    return Site(get_root(conn), get_log(conn), request, get_index(conn), get_touched(conn))
 
 
 class OwnConnectionBody:

@@ -1,4 +1,5 @@
-"""What a year's listing shows of each record, kept beside the change log.
+"""What a year's listing shows of each record, kept beside the change log
+(under its own key of the ZODB root: it is not part of the feed).
 
 A record's properties live in three pickles (the record, its version list,
 the current version): listing a 10 000-record year from them costs 30 000
@@ -18,6 +19,7 @@ its entry answers 410, so no listing names it.
 """
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
+from persistent import Persistent
 
 from .. import timeutil
 
@@ -50,11 +52,17 @@ def of_record(record, modified):
 
 
 def store(index, record, modified):
+    """The record's summary, rewritten only when a listed field other than
+    ``modified`` changed: a delivery accepted by eight receivers at once
+    would otherwise write one key eight times (a conflict BTrees cannot
+    merge); when the change happened is kept by ``touch`` instead."""
     key = (record.agency_code, record.year)
     year = index.get(key)
     if year is None:
         year = index[key] = IOBTree()
-    year[record.number] = summarize(record, modified)
+    made, stored = summarize(record, modified), year.get(record.number)
+    if stored is None or tuple(stored[1:]) != made[1:]:
+        year[record.number] = made
 
 
 def drop(index, record):
@@ -63,8 +71,78 @@ def drop(index, record):
         del year[record.number]
 
 
+SUMMARIES_KEY = "archive_repo.dav.summaries"
+TOUCHED_KEY = "archive_repo.dav.touched"
+CHUNK = 100
+
+
+class Touched(Persistent):
+    """When each of up to ``CHUNK`` records of a year last changed
+    (number → timeutil stamp).  Concurrent changes merge — the newest stamp
+    of each number wins — instead of conflicting: receivers accepting one
+    record's deliveries at once all touch it."""
+
+    def __init__(self):
+        self.stamps = {}
+
+    def touch(self, number, stamp):
+        if stamp > self.stamps.get(number, 0):
+            self.stamps = {**self.stamps, number: stamp}
+
+    def _p_resolveConflict(self, old, committed, new):
+        merged = dict(committed["stamps"])
+        for number, stamp in new["stamps"].items():
+            if stamp > merged.get(number, 0):
+                merged[number] = stamp
+        return dict(committed, stamps=merged)
+
+
+def touch(conn, record, moment):
+    """Note that ``record`` changed at ``moment``."""
+    years = ensure_touched(conn)
+    key = (record.agency_code, record.year)
+    chunks = years.get(key)
+    if chunks is None:
+        chunks = years[key] = IOBTree()
+    chunk = chunks.get(record.number // CHUNK)
+    if chunk is None:
+        chunk = chunks[record.number // CHUNK] = Touched()
+    chunk.touch(record.number, timeutil.to_stamp(moment))
+
+
+def touched_at(touched, agency_code, year, number):
+    """When the record last changed according to ``touch`` (the root's
+    ``TOUCHED_KEY`` mapping given), or None."""
+    chunks = touched.get((agency_code, year)) if touched is not None else None
+    chunk = chunks.get(number // CHUNK) if chunks is not None else None
+    stamp = chunk.stamps.get(number) if chunk is not None else None
+    return timeutil.from_stamp(stamp) if stamp is not None else None
+
+
+def get_touched(conn):
+    return conn.root().get(TOUCHED_KEY)
+
+
+def ensure_touched(conn):
+    touched = get_touched(conn)
+    if touched is None:
+        touched = conn.root()[TOUCHED_KEY] = OOBTree()
+    return touched
+
+
 def new_index():
     return OOBTree()
+
+
+def get_index(conn):
+    return conn.root().get(SUMMARIES_KEY)
+
+
+def ensure_index(conn):
+    index = get_index(conn)
+    if index is None:
+        index = conn.root()[SUMMARIES_KEY] = new_index()
+    return index
 
 
 def year_summaries(index, agency_code, year):

@@ -24,6 +24,7 @@ both import tree, never the other way round.
 import unicodedata
 
 from ..resources.folder import parse_number
+from .summaries import touched_at
 
 ROOT_TITLE = "Kho lưu trữ văn bản điện tử tỉnh Lào Cai"
 NAMED_TITLES = {"incoming": "Sổ đăng ký văn bản đến"}
@@ -53,10 +54,12 @@ class EmptyFolder:
 class Site:
     """What nodes need from outside the tree."""
 
-    def __init__(self, root, log, request):
+    def __init__(self, root, log, request, summaries=None, touched=None):
         self.root = root
         self.log = log
         self.request = request
+        self.summaries = summaries
+        self.touched = touched
 
 
 class Node:
@@ -110,5 +113,5 @@ def record_modified(site, record):
     """The newest of the current version's deposit and the record's last
     logged change (recall, delivery state…)."""
     moment = record.current.deposited_at
-    logged = site.log.modified_at(record.path) if site.log is not None else None
+    logged = touched_at(site.touched, record.agency_code, record.year, record.number)
     return max(moment, logged) if logged is not None else moment

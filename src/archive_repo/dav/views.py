@@ -17,7 +17,7 @@ from ..resources.record import check_not_destroyed
 from ..http.errors import error_response
 from ..views.record import send_version
 from . import propfind
-from .changes import MAX_LIMIT, ensure_log
+from .changes import MAX_LIMIT, ensure_log, get_log, sequence_now
 from .files import PdfNode
 from .stream import in_own_connection, site_for
 from .records import resolve
@@ -53,6 +53,18 @@ def dav_view(**settings):
 
 def segments_of(request):
     return tuple(request.matchdict.get("subpath", ()))
+
+
+def numbered(request):
+    """Number the feed entries waiting in the agencies' logs (changes.py,
+    stage 2) before reading the feed: in a transaction of its own, then the
+    request's (which holds no writes) begins again to see them."""
+    conn = get_connection(request)
+    log = get_log(conn)
+    if log is not None and log.waiting():
+        sequence_now(conn.db())
+        request.tm.abort()
+        request.tm.begin()
 
 
 def node_of(request):
@@ -106,6 +118,8 @@ def host_root_options_view(request):
 def propfind_view(request):
     depth = depth_of(request)
     query = propfind.parse(request.body)
+    if not segments_of(request):
+        numbered(request)                   # the root names the feed's head
     node = node_of(request)
     base = dav_base(request)
     response = request.response
@@ -266,6 +280,7 @@ def change_json(request, change):
 @view_config(route_name="dav_changes", request_method="GET", permission="dav",
              renderer="json")
 def changes_view(request):
+    numbered(request)
     # the startup hook made the log: this writes nothing (ensure_log only
     # guards an app whose startup hook did not run)
     log = ensure_log(get_connection(request))

@@ -63,15 +63,19 @@ def change_feed_stamps(root):
     from datetime import datetime
     from .. import timeutil
     from ..dav.changes import get_log
-    from ..dav.summaries import FIELDS, INSTANTS
+    from ..dav.summaries import FIELDS, INSTANTS, get_index
     log = get_log(root._p_jar)
     if log is None:
         return
-    for seq, (at, path, what, version) in list(log.entries.items()):
-        if isinstance(at, datetime):
-            log.entries[seq] = (timeutil.to_stamp(at), path, what, version)
+    # entries of both shapes: 4 fields, or 5 with ``visible``
+    # (2026-12-change-feed-per-agency)
+    for seq, stored in list(log.entries.items()):
+        if any(isinstance(value, datetime) for value in stored[::4]):
+            log.entries[seq] = tuple(timeutil.to_stamp(value) if i in (0, 4) else value
+                                     for i, value in enumerate(stored))
     instants = [FIELDS.index(name) for name in INSTANTS]
-    for year in log.summaries.values():
+    index = log.__dict__.get("summaries") or get_index(root._p_jar) or {}
+    for year in index.values():
         for number, stored in list(year.items()):
             if any(isinstance(stored[i], datetime) for i in instants):
                 year[number] = tuple(timeutil.to_stamp(value) if i in instants else value
@@ -98,6 +102,11 @@ def digest_index(root):
         for version in record.versions:
             if version.sha256 not in root.digests:
                 root.digests[version.sha256] = record.path
+def change_feed_per_agency(root):
+    """The change feed written per agency and numbered after commit, the
+    listing summaries under their own key (dav/changes.py ``per_agency``)."""
+    from ..dav.changes import per_agency
+    per_agency(root._p_jar)
 
 
 def register(config):
@@ -110,3 +119,4 @@ def register(config):
     add(change_feed_stamps, "2026-12-change-feed-stamps")
     add(agency_certificate_ids, "2026-12-agency-certificate-ids")
     add(digest_index, "2026-12-digest-index")
+    add(change_feed_per_agency, "2026-12-change-feed-per-agency")

@@ -4,8 +4,9 @@ The outbox (outbox.py) is one queue in the shared database: with several
 app nodes, each holding its own index folder, whichever worker takes a
 batch is the only one that indexes it.  The change feed (dav/changes.py)
 is the other durable record of every change — an entry is committed with
-its change, numbered without gaps — and any number of readers can follow
-it.  So each worker, after draining the outbox, reads the feed from its
+its change in its agency's log, then numbered without gaps by a sequencer
+(the worker runs it before each round) — and any number of readers can
+follow it.  So each worker, after draining the outbox, reads the feed from its
 node's cursor and rewrites the records the entries name whose indexed
 state is not their current one; the cursor is then saved beside the index.
 
@@ -70,6 +71,12 @@ class Cursor:
 def change_log(root):
     from ..dav.changes import get_log
     return get_log(root._p_jar)
+
+
+def sequence_now(database):
+    """Number the feed entries waiting in the agencies' logs."""
+    from ..dav.changes import sequence_now as number
+    return number(database)
 
 
 def start_at(cursor, feed_id, head, fulltext):
@@ -139,7 +146,9 @@ def behind(root, fulltext):
     if changes is None:
         return 0
     head = changes.head()
-    return head - start_at(Cursor(fulltext.directory), changes.feed_id, head, fulltext)
+    waiting = sum(agency.last_key() - mark for _, agency, mark in changes.waiting())
+    return head + waiting - start_at(Cursor(fulltext.directory), changes.feed_id, head,
+                                     fulltext)
 
 
 def mark_followed(root, fulltext, head):

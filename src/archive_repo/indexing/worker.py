@@ -17,7 +17,7 @@ from . import sandbox
 from .catalog import get_catalog
 from .documents import document_values
 from .fulltext import INDEX_LOST, document
-from .follow import behind, follow
+from .follow import behind, follow, sequence_now
 from .outbox import get_outbox
 from .rebuild import resolve
 
@@ -192,6 +192,7 @@ class IndexWorker:
         """One round of following the change feed from this node's cursor
         (follow.py: what other nodes' workers took from the outbox); True
         while more entries wait."""
+        sequence_now(self.db)       # number what the agencies' logs hold
         with opened(self.db) as conn:
             tm = conn.transaction_manager
             tm.begin()

@@ -29,8 +29,8 @@ def preview_view(request):
     response.cache_control = "private, max-age=3600"
     response.etag = "%s-preview" % version.sha256
     # an image of the page shows its content: a read like the PDF's
-    audit.record(request, "read_document", record.path, version=version.number,
-                 preview=True)
+    audit.record_read(request, "read_document", record.path, version=version.number,
+                      preview=True)
     return response
 
 

@@ -189,7 +189,7 @@ def deposit_rows(audit_log, codes, lo, hi):
                 yield from by_target.values(min=(group, low), max=(group, high))
             start = group + LAST
     wanted = {"/%s/" % code for code in codes}
-    for row in audit_log.tail.entries:
+    for row in audit_log.tail_rows():
         target = row[TARGET] or ""
         if low <= row[0] <= high and target.count("/") == 3 and \
                 target[:target.index("/", 1) + 1] in wanted and target.endswith("/"):
@@ -201,7 +201,7 @@ def audit_rows(audit_log, lo, hi):
     ``[lo, hi)`` (microsecond stamps), oldest first."""
     for key, target in audit_log.chronology.items(min=lo << 8, max=(hi << 8) - 1):
         yield audit_log.by_target[(target, key)]
-    for row in audit_log.tail.entries:
+    for row in audit_log.tail_rows():
         if lo << 8 <= row[0] < hi << 8:
             yield row[1:]
 

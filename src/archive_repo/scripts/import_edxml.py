@@ -7,7 +7,10 @@ documents were delivered long ago: no deliveries are created unless
 ``--deliver`` is given.  ``--skip-existing`` skips a message whose record is
 already stored with the same bytes, so an interrupted run can be resumed
 by running it again.  The first failure stops the run with a one-line error
-naming the file (the files before it stay imported).  At the end the
+naming the file (the files before it stay imported) — but a conflict with
+concurrent writes (the server depositing into the same year) is no failure:
+the file is read and imported again after a back-off
+(``retrying.again_on_conflict``), and the run carries on.  At the end the
 imported records are indexed for search, with their own progress bar.
 
 Files go in batches: a batch is parsed here, the rules judge its new
@@ -30,6 +33,7 @@ from ..edxml.parse import read_stream
 from ..errors import ArchiveError
 from ..indexing import apply_pending
 from ..resources import get_root
+from ..retrying import again_on_conflict
 from .progress import Progress
 from ..indexing import worker_of
 
@@ -109,12 +113,27 @@ def _batch(paths, conn, registry, args, pool):
                 raise _named(path, message)
             if isinstance(message, Exception):
                 raise message
-            try:
-                with conn.transaction_manager:
-                    outcome = _apply(message, conn, registry, args, limits, path, at, made)
-            except ArchiveError as exc:
-                raise _named(path, exc)
-            yield outcome
+            yield again_on_conflict(_unit(stack, path, message, conn, registry, args,
+                                          settings, limits, at, made))
+
+
+def _unit(stack, path, message, conn, registry, args, settings, limits, at, made):
+    """One file's import in its own transaction, for ``again_on_conflict``:
+    a replay reads the file again, since the aborted try may have taken its
+    spooled attachment into the blob storage (the report made ahead still
+    fits: it is matched on the bytes' digest and the metadata)."""
+    first = [message]
+
+    def unit():
+        current = first.pop() if first else _open(stack, path, settings, limits[1])
+        if isinstance(current, Exception):
+            raise current
+        try:
+            with conn.transaction_manager:
+                return _apply(current, conn, registry, args, limits, path, at, made)
+        except ArchiveError as exc:
+            raise _named(path, exc)
+    return unit
 
 
 def _made_ahead(messages, conn, registry, args, limits, pool):

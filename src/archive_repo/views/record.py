@@ -89,8 +89,8 @@ def send_version(request, record, version):
         return FileSpan(open(version.blob.committed(), "rb"), start, stop)
     answer = conditional.send(request, version_entity(version), opener)
     if answer.sends_bytes and request.method == "GET":
-        audit.record(request, "read_document", record.path, version=version.number,
-                     range=request.headers.get("Range") if answer.status == 206 else None)
+        audit.record_read(request, "read_document", record.path, version=version.number,
+                          range=request.headers.get("Range") if answer.status == 206 else None)
     return response
 
 

@@ -18,6 +18,7 @@ from ..http import after_form, url_of, wants_json
 from ..http.body import check_size, params_of, read_upload
 from ..http.paging import page_of, page_params
 from ..http.serialize import delivery_json, record_json, version_json
+from ..retrying import run_step
 from . import actions, tracking
 from . import deliveries as dl
 from . import recall as rc
@@ -175,9 +176,13 @@ def delivery_view(request):
 def accept_view(request):
     delivery = request.context
     params = params_of(request)
-    entry = actions.accept(request.root.agencies, delivery, request.identity,
-                           timeutil.now(), params.get("handler"),
-                           registry=request.registry, request=request)
+    # the receivers of one record accepting at once all re-index it (its
+    # delivery states): the accept is committed alone, under the record's
+    # lock, so threads of one server do not replay each other's requests
+    entry = run_step(request, lambda: actions.accept(
+        request.root.agencies, delivery, request.identity, timeutil.now(),
+        params.get("handler"), registry=request.registry, request=request),
+        key=("record", delivery.record.path))
     return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
                       dict(delivery_json(request, delivery), entry=entry_json(request, entry)))
 
