@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 
 from archive_repo.rules import rule_policy  # noqa: E402
-from archive_repo import timeutil
+from archive_repo import db, timeutil
 from tests.conftest import H38, build_env, close_env
 from tests.support.pdfs import (append_page_incrementally, make_pdf,
                                 remove_page_incrementally)
@@ -296,6 +296,7 @@ def test_revalidation_reports_reach_the_json_and_the_page(signed_env, pki):
     signed_env.registry.unregisterHandler(events.append, (RecordEvent,))
     assert [(e.record.path, e.info) for e in events] == [
         (url.replace("http://localhost", ""), {"what": "revalidation"})]
+    changes.sequence_now(db.database(signed_env.registry))     # as a feed reader does
     conn = signed_env.conn()
     assert [c.what for c in changes.get_log(conn).since(0, 10)[0]] == ["added", "revalidation"]
     conn.close()
@@ -356,7 +357,10 @@ def _versions(conn):
 
 def _feed(conn):
     from archive_repo.dav import changes
-    return [(c.path, c.what) for c in changes.get_log(conn).since(0, 100)[0]]
+    changes.sequence_now(conn.db())         # number what waits, as a feed reader does
+    with db.opened(conn.db()) as fresh:
+        fresh.transaction_manager.begin()
+        return [(c.path, c.what) for c in changes.get_log(fresh).since(0, 100)[0]]
 
 
 def _two_records(env, pki):
