@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.pdfs import make_pdf  # noqa: E402
 from tests.conftest import H38, STTTT, build_env, close_env  # noqa: E402
 from tests.people.test_people import add, sign_in  # noqa: E402
 
@@ -48,8 +49,8 @@ def main():
             add(env, "minh", agency=STTTT, name="Phạm Văn Minh")
             add(env, "lan", roles=("archivist",), agency=None, name="Trần Thị Lan",
                 position="Lưu trữ viên")
-            for _ in range(args.records):
-                env.deposit(meta={"receivers": [STTTT]})
+            for i in range(args.records):       # distinct bytes: a duplicate is a 409
+                env.deposit(meta={"receivers": [STTTT]}, pdf=make_pdf(["Văn bản %d" % i]))
             worker_of(env.registry).wait_idle(120)
             clerk, archivist = TestApp(env.app), TestApp(env.app)
             sign_in(clerk, "minh")
