@@ -4,25 +4,17 @@ document read is answered 200 and its audit entry waits in the local
 read-audit journal; once space returns the next read files it — once."""
 import json
 import os
-import subprocess
 
 import pytest
 
+from tests.support.tmpfs import mounted_tmpfs
 from tests.conftest import H38, build_env, close_env
 
 
 @pytest.fixture
 def audit_disk(tmp_path):
-    mount = tmp_path / "auditdisk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root): %s" % done.stderr.strip())
-    try:
+    with mounted_tmpfs(tmp_path / "auditdisk", "4m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def fill_up(folder):

@@ -3,26 +3,18 @@
 service works again without a restart — on a real, small tmpfs (mounted
 here, as root; CI runs as root)."""
 import os
-import subprocess
 
 import pytest
 
+from tests.support.tmpfs import mounted_tmpfs
 from tests.conftest import H38, build_env, close_env
 from tests.foundation.test_deposit_http import blob_files, error_of, stored_numbers
 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root): %s" % done.stderr.strip())
-    try:
+    with mounted_tmpfs(tmp_path / "disk", "48m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def fill(folder, leave_mb):

@@ -3,9 +3,7 @@ conflicts is imported again after a back-off and the run carries on — exit
 0, every file imported once, the other writer's change kept (real
 FileStorage, a real ConflictError at commit)."""
 from tests.conftest import H38
-from tests.support.pdfs import make_pdf
-from tests.workflow.conftest import STTTT, clerk, record_path
-from tests.workflow.test_import_cli import make_target, opened, run_import
+from tests.workflow.test_import_cli import exported_messages, make_target, opened, run_import
 
 
 def test_a_conflicting_file_is_imported_again_and_the_run_carries_on(env, tmp_path,
@@ -13,13 +11,7 @@ def test_a_conflicting_file_is_imported_again_and_the_run_carries_on(env, tmp_pa
     from archive_repo import db, timeutil
     from archive_repo.dav.changes import ensure_log, sequence_now
     from archive_repo.scripts import import_edxml
-    files = []
-    for i in range(3):
-        record = env.deposit(meta={"receivers": [STTTT]}, pdf=make_pdf(["Số %d" % i])).json
-        path = tmp_path / ("%d.edxml" % i)
-        path.write_bytes(env.testapp.get(record_path(record) + "/edxml",
-                                         headers=env.auth(clerk(H38))).body)
-        files.append(path)
+    files = exported_messages(env, tmp_path)
     ini = make_target(tmp_path)
     real, intruded, runs = import_edxml.import_message, [], []
 

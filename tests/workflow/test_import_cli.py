@@ -68,14 +68,20 @@ def stored(ini):
                 for n, r in (year.items() if year is not None else [])}
 
 
-def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsys):
+def exported_messages(env, folder, count=3):
+    """``count`` records deposited in ``env`` and exported as edXML files."""
     files = []
-    for i in range(3):
+    for i in range(count):
         record = env.deposit(meta={"receivers": [STTTT]}, pdf=make_pdf(["Số %d" % i])).json
-        path = tmp_path / ("%d.edxml" % i)
+        path = folder / ("%d.edxml" % i)
         path.write_bytes(env.testapp.get(record_path(record) + "/edxml",
                                          headers=env.auth(clerk(H38))).body)
         files.append(path)
+    return files
+
+
+def test_bulk_import_with_progress_resume_and_no_deliveries(env, tmp_path, capsys):
+    files = exported_messages(env, tmp_path)
     ini = make_target(tmp_path)
     assert run_import(ini, files[:2]) == 0
     err = capsys.readouterr().err
