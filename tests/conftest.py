@@ -31,8 +31,8 @@ def make_settings(tmp_path, **extra):
     (var / "blobs").mkdir(exist_ok=True)
     (var / "trust").mkdir(exist_ok=True)
     settings = {
-        "zodbconn.uri": "file://%s/Data.fs?blobstorage_dir=%s/blobs" % (var, var),
-        "zodbconn.uri.audit": "file://%s/Audit.fs" % var,
+        "zodbconn.uri": "file://%s/Data.fs?connection_pool_size=16&blobstorage_dir=%s/blobs" % (var, var),
+        "zodbconn.uri.audit": "file://%s/Audit.fs?connection_pool_size=16" % var,
         "archive_repo.index_dir": str(var / "index"),
         "archive_repo.trust_roots": str(var / "trust"),
         "archive_repo.max_upload_mb": "2",

@@ -11,6 +11,12 @@ from ZODB.POSException import ConflictError
 from archive_repo.audit import AuditLog, get_log, make_entry
 
 
+@pytest.fixture(autouse=True)
+def exact_flush(monkeypatch):
+    """These tests place appends on either side of the flush threshold."""
+    monkeypatch.setattr(AuditLog, "FLUSH_SPREAD", 0)
+
+
 @pytest.fixture
 def db(tmp_path):
     database = ZODB.DB(FileStorage(str(tmp_path / "Audit.fs")))
@@ -142,3 +148,22 @@ def test_a_lost_entry_is_an_error_an_operator_sees(tmp_path, caplog):
         assert '"target": "/x/2026/1"' in caplog.text and "AUDIT ENTRY LOST" in caplog.text
     finally:
         close_env(env)
+
+
+def test_appends_flush_at_thresholds_spread_over_a_range(db, monkeypatch):
+    """Every append at one threshold flushed together (two flushes cannot
+    merge): each append draws its own in FLUSH_AT … FLUSH_AT+SPREAD-1."""
+    monkeypatch.setattr(AuditLog, "FLUSH_SPREAD", 25)
+    conn, tm = _open(db)
+    log, sizes, before = get_log(conn), set(), 0
+    for n in range(60 * AuditLog.FLUSH_AT):
+        log.append(_entry("/doc", n))
+        now = len(log.tail_of("/doc").entries)
+        if now < before:
+            sizes.add(before + 1)
+        before = now
+    assert min(sizes) >= AuditLog.FLUSH_AT and max(sizes) < AuditLog.FLUSH_AT + 25
+    assert len(sizes) > 5
+    assert len(log) == 60 * AuditLog.FLUSH_AT
+    tm.abort()
+    conn.close()

@@ -27,10 +27,11 @@ def written_oids(storage, last):
     return [{record.oid for record in txn} for txn in storage.iterator()][-last:]
 
 
-def test_appends_about_two_agencies_write_no_object_in_common(tmp_path):
+def test_appends_about_two_agencies_write_no_object_in_common(tmp_path, monkeypatch):
     """Each request rewrote the single tail: two requests of two agencies
     wrote one object (merged by conflict resolution, and invalidated in
     every other connection's cache).  Now they write disjoint objects."""
+    monkeypatch.setattr(AuditLog, "FLUSH_SPREAD", 0)    # no flush before the end
     storage = FileStorage(str(tmp_path / "Audit.fs"))
     db = ZODB.DB(storage)
     try:

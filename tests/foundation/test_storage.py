@@ -11,7 +11,7 @@ def data_fs(env):
 
 
 def audit_fs(env):
-    return env.settings["zodbconn.uri.audit"][len("file://"):]
+    return env.settings["zodbconn.uri.audit"].split("?")[0][len("file://"):]
 
 
 def read(path):

@@ -103,3 +103,39 @@ def test_root_principals_are_not_stored_but_still_read_everything(filled):
     finally:
         conn.close()
     assert _listing(filled, "connector")[0] == 5
+
+
+def _oids_of(tree):
+    """The oids of a BTree and of every bucket it holds."""
+    found, bucket = {tree._p_oid}, tree._firstbucket
+    while bucket is not None:
+        if bucket._p_oid is not None:
+            found.add(bucket._p_oid)
+        bucket = bucket._next
+    return found
+
+
+def test_an_accept_rewrites_the_delivery_words_and_nothing_of_the_facets(filled):
+    """A delivery step changes only the record's delivery states: the
+    ``facets`` index (≈ 15 words a record) is left as it was, so receivers
+    accepting different records at once do not fight over its buckets."""
+    from archive_repo import db
+    from archive_repo.resources import get_root
+    path = "/%s/2026/1/deliveries/%s/accept" % (H38, STTTT)
+    filled.testapp.post_json(path, {}, headers=dict(filled.auth(("clerk", STTTT)),
+                                                    Accept="application/json"))
+    storage = db.database(filled.registry).storage
+    accept_txn = [{r.oid for r in txn} for txn in storage.iterator()
+                  if "accept" in txn.description.decode("utf-8", "replace")
+                  or txn.extension.get("path", "").endswith("/accept")]
+    with db.transaction(filled.registry) as conn:
+        catalog = get_root(conn).catalog.catalog
+        facets = _oids_of(catalog["facets"]._rev_index) | _oids_of(catalog["facets"]._fwd_index)
+        deliveries = _oids_of(catalog["deliveries"]._rev_index)
+    written = set().union(*accept_txn) if accept_txn else set()
+    assert written, "the accept's transaction was not found"
+    assert written & deliveries and not written & facets
+    total, found = _listing(filled, "archivist", delivery_states_any=["accepted"])
+    assert found == ["/%s/2026/1" % H38]
+    total, _ = _listing(filled, "archivist", agency=H38, delivery_states_any=["sent"])
+    assert total == 3

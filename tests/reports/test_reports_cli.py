@@ -214,10 +214,35 @@ def test_the_evolve_step_rebuilds_the_same_ledger(seeded):
         registry = env["registry"]
         with db.reading(registry) as conn:
             kept = dict(facts.ledger_in(conn).items())
-            received = list(facts.ledger_in(conn).received.keys())
+            received = facts.ledger_in(conn).received_keys()
             del conn.root()[facts.FACTS_KEY]
             facts.build(get_root(conn))
             rebuilt = facts.ledger_in(conn)
             assert dict(rebuilt.items()) == kept and len(kept) == 5
-            assert list(rebuilt.received.keys()) == received and len(received) == 5
+            assert rebuilt.received_keys() == received and len(received) == 5
+    db.close_all(registry)
+
+
+def test_the_flat_received_tree_becomes_one_tree_per_receiver(seeded):
+    """Ledgers written before: every receiver's keys in one tree, whose
+    shared buckets eight receivers accepting at once fought over."""
+    from BTrees.OOBTree import OOBTree
+    from pyramid.paster import bootstrap
+    from archive_repo import db
+    from archive_repo.reports import facts
+    from archive_repo.resources import get_root
+    from archive_repo.scripts.main import CONSOLE
+    with bootstrap(seeded.ini, options=CONSOLE) as env:
+        registry = env["registry"]
+        with db.reading(registry) as conn:
+            ledger = facts.ledger_in(conn)
+            kept = ledger.received_keys()
+            by_receiver = {key[:2]: list(ledger.received_by(*key[:2])) for key in kept}
+            ledger.received = OOBTree({key: True for key in kept})     # the old shape
+            facts.received_per_receiver(get_root(conn))
+            assert ledger.received_keys() == kept and len(kept) == 5
+            assert {k: list(ledger.received_by(*k)) for k in by_receiver} == by_receiver
+            assert all(len(k) == 2 for k in ledger.received.keys())
+            facts.received_per_receiver(get_root(conn))                 # once is enough
+            assert ledger.received_keys() == kept
     db.close_all(registry)

@@ -120,3 +120,4 @@ def register(config):
     add(agency_certificate_ids, "2026-12-agency-certificate-ids")
     add(digest_index, "2026-12-digest-index")
     add(change_feed_per_agency, "2026-12-change-feed-per-agency")
+    add(catalog_layout, "2026-12-catalog-layout-4")

@@ -11,7 +11,8 @@ Indexes, over the attributes of :func:`values`:
     field:   number, issued_on, deposited_at (sorting, date ranges)
     facets:  one keyword index of ``name=value`` words for agency, year,
              doctype, legal_status, urgency, signer, recalled, receivers,
-             delivery_states, allowed (equality only)
+             allowed (equality only)
+    deliveries: the same for delivery_states, the words that change most
 
 One index per field wrote a reverse-index bucket, a docid set and a counter
 per field on every deposit; the words share one reverse entry (LAYOUT).
@@ -33,6 +34,7 @@ from repoze.catalog.document import DocumentMap
 from repoze.catalog.indexes.field import CatalogFieldIndex
 from repoze.catalog.indexes.keyword import CatalogKeywordIndex
 from repoze.catalog.query import All, And, Any, Eq, InRange
+from zope.index.keyword import KeywordIndex
 
 from .. import timeutil
 
@@ -47,7 +49,14 @@ NONE = "-"      # indexed in place of None (a field index skips None)
 # (indexing.prepare).  2: the equality fields folded into ``facets`` — a
 # deposit wrote 40 catalog objects with one index per field, 22 then
 # (bench/deposit.py).  3: ``allowed`` without the root's principals.
-LAYOUT = 3
+# 4: each document's words kept as a tuple (FacetIndex), and the delivery
+# states — the only words a delivery step changes — in an index of their
+# own, ``deliveries``: eight receivers accepting at once reloaded the
+# facets' reverse bucket (≈ 15 words × 60 documents) whenever one record's
+# states changed (bench/workflow.py).
+LAYOUT = 4
+# The facets kept apart from ``facets``: name → its keyword index.
+APART = {"delivery_states": "deliveries"}
 
 
 def values(record):
@@ -71,11 +80,19 @@ def word(name, value):
     return "%s=%s" % (name, value)
 
 
-def facet_words(vals):
-    """The ``facets`` words of a :func:`values` dict."""
-    words = [word(name, vals[name]) for name in SINGLE]
-    words += [word(name, v) for name in MULTI for v in vals[name]]
+def facet_words(vals, index="facets"):
+    """The words of a :func:`values` dict in keyword index ``index``."""
+    words = [word(name, vals[name]) for name in SINGLE if index_of(name) == index]
+    words += [word(name, v) for name in MULTI if index_of(name) == index for v in vals[name]]
     return words
+
+
+def index_of(name):
+    """The keyword index holding facet ``name``'s words."""
+    return APART.get(name, "facets")
+
+
+KEYWORD_INDEXES = ("facets",) + tuple(APART.values())
 
 
 def allowed_principals(record):
@@ -96,6 +113,46 @@ def reads_everything(principals):
     return principals is not None and not everywhere().isdisjoint(principals)
 
 
+class _TupleWords(KeywordIndex):
+    """A keyword index whose reverse entry (docid → words) is a plain tuple.
+
+    zope.index stores an OOSet there — a persistent object, and BTrees
+    cannot merge two transactions that each point a docid of the same
+    bucket at a new one (ZODB refuses to compare two persistent
+    references): eight receivers accepting deliveries of different
+    records conflicted on that bucket whenever the records' delivery
+    states changed (bench/workflow.py).  Tuples merge."""
+
+    def index_doc(self, docid, seq):
+        if isinstance(seq, str):
+            raise TypeError("seq argument must be a list/tuple of strings")
+        old = self._rev_index.get(docid)
+        if not seq:
+            if old:
+                self.unindex_doc(docid)
+            return
+        new = self.family.OO.Set(self.normalize(seq))
+        if old is None:
+            self._insert_forward(docid, new)
+            self._num_docs.change(1)
+        else:
+            if tuple(old) == tuple(new):
+                return
+            old = self.family.OO.Set(old)
+            for word in self.family.OO.difference(old, new):
+                found = self._fwd_index[word]
+                found.remove(docid)
+                if not found:
+                    del self._fwd_index[word]
+            self._insert_forward(docid, self.family.OO.difference(new, old))
+        self._rev_index[docid] = tuple(new)
+
+
+class FacetIndex(CatalogKeywordIndex, _TupleWords):
+    """The ``facets`` index: repoze.catalog's keyword index (queries,
+    discriminator, not-indexed set) over :class:`_TupleWords`."""
+
+
 class RecordCatalog(Persistent):
     """The catalog plus the docid ↔ path map."""
 
@@ -103,7 +160,8 @@ class RecordCatalog(Persistent):
         self.catalog = Catalog()
         for name in FIELDS:
             self.catalog[name] = CatalogFieldIndex(name)
-        self.catalog["facets"] = CatalogKeywordIndex("facets")
+        for name in KEYWORD_INDEXES:
+            self.catalog[name] = FacetIndex(name)
         self.docs = DocumentMap()
         self.layout = LAYOUT
 
@@ -112,19 +170,14 @@ class RecordCatalog(Persistent):
         """Index (or re-index) ``record``; return its docid."""
         path = record.path
         vals = values(record)
-        doc = SimpleNamespace(facets=facet_words(vals), **{n: vals[n] for n in FIELDS})
+        doc = SimpleNamespace(**{n: facet_words(vals, n) for n in KEYWORD_INDEXES},
+                              **{n: vals[n] for n in FIELDS})
         docid = self.docs.docid_for_address(path)
         if docid is None:
             docid = self.docs.add(path)
             self.catalog.index_doc(docid, doc)
-        elif set(doc.facets) == self._words(docid):
-            # zope.index's keyword index stores a new OOSet for the docid
-            # even when its words are the same, and BTrees cannot merge two
-            # such writes: eight receivers accepting deliveries conflicted
-            # there (bench/workflow.py).  Field indexes skip equal values.
-            for name in FIELDS:
-                self.catalog[name].reindex_doc(docid, doc)
         else:
+            # FacetIndex and the field indexes write nothing for equal values
             self.catalog.reindex_doc(docid, doc)
         return docid
 
@@ -144,21 +197,23 @@ class RecordCatalog(Persistent):
     def contains(self, path):
         return self.docs.docid_for_address(path) is not None
 
-    def _words(self, docid):
-        return set(self.catalog["facets"]._rev_index.get(docid, ()))
+    def _words(self, docid, index="facets"):
+        return set(self.catalog[index]._rev_index.get(docid, ()))
 
     def indexed_values(self, path):
         """What the catalog holds for ``path`` (for consistency checks), in
         the form :meth:`comparable` gives :func:`values`."""
         docid = self.docs.docid_for_address(path)
         held = {name: self.catalog[name]._rev_index.get(docid) for name in FIELDS}
-        held["facets"] = sorted(self._words(docid))
+        for index in KEYWORD_INDEXES:
+            held[index] = sorted(self._words(docid, index))
         return held
 
     @staticmethod
     def comparable(vals):
         held = {name: vals[name] for name in FIELDS}
-        held["facets"] = sorted(facet_words(vals))
+        for index in KEYWORD_INDEXES:
+            held[index] = sorted(facet_words(vals, index))
         return held
 
     def query(self, sort="issued_on", reverse=True, start=0, size=None, **filters):
@@ -210,7 +265,8 @@ def build_query(filters):
         name, _, how = key.rpartition("_") if key.endswith(("_any", "_all")) else (key, "", "")
         if name in FACETS:
             words = [word(name, v) for v in (value if how else [value])]
-            parts.append(All("facets", words) if how == "all" else Any("facets", words))
+            index = index_of(name)
+            parts.append(All(index, words) if how == "all" else Any(index, words))
         elif how:
             parts.append((Any if how == "any" else All)(name, list(value)))
         else:

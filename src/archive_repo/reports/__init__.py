@@ -30,6 +30,7 @@ def includeme(config):
     config.add_subscriber(facts.on_record_changed, RecordAdded)
     config.add_subscriber(facts.on_record_changed, RecordModified)
     config.add_evolve_step(facts.build, "2026-12-report-facts")
+    config.add_evolve_step(facts.received_per_receiver, "2026-12-received-per-receiver")
     config.add_dashboard_figure("failing_rules", "archive_repo.reports.dashboard.failing_figure",
                                 order=20)
     config.add_nav("Thống kê, báo cáo", "/reports", roles=("archivist", "admin"), order=55)

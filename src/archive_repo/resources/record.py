@@ -98,6 +98,7 @@ class Version(Persistent):
     def report(self, value):
         self._report = None if value is None else json.dumps(value, ensure_ascii=False,
                                                               sort_keys=True)
+        self._legal_status = (value or {}).get("legal_status", "reference_only")
         self.__dict__.pop("report", None)       # the evolve step's old dict
         self._v_report = None
 
@@ -112,7 +113,14 @@ class Version(Persistent):
 
     @property
     def legal_status(self):
-        return self.report.get("legal_status", "reference_only")
+        # kept beside the JSON text: every listing summary and catalog entry
+        # asks for it, and each ZODB connection parsed the whole report once
+        # per version to answer (bench/workflow.py, eight receivers)
+        self._p_activate()
+        found = self.__dict__.get("_legal_status")
+        if found is None:
+            found = (self.report or {}).get("legal_status", "reference_only")
+        return found
 
 
 @implementer(IRecord)
