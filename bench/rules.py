@@ -85,6 +85,17 @@ def run_pool(pool, paths):
 
 
 def run_bare(paths, roots, crls):
+    """pyHanko as shipped: without the engine's ``rules/speedups.py``
+    (installed when the engine is imported)."""
+    from archive_repo.rules import speedups
+    speedups.uninstall()
+    try:
+        _bare(paths, roots, crls)
+    finally:
+        speedups.install()
+
+
+def _bare(paths, roots, crls):
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
