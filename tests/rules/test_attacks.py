@@ -149,6 +149,7 @@ def test_a_certification_permitting_form_filling_allows_a_later_fill(check, pki)
 
 @pytest.mark.parametrize("attack, change", [
     (attacks.shadow_replace, "form_values"),
+    (attacks.shadow_replace_in_object_stream, "form_values"),
     (attacks.shadow_hide, "form_values"),
     (attacks.shadow_hide_and_replace, "other"),
 ])

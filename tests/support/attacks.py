@@ -10,8 +10,9 @@ bytes; the classes follow the published attacks:
 * incremental saving attack (same paper): :func:`incremental_saving`;
 * signature wrapping (same paper): :func:`signature_wrapping`;
 * shadow attacks (Mainka et al., NDSS 2021): :func:`shadow_hide`,
-  :func:`shadow_replace`, :func:`shadow_hide_and_replace` on the form made
-  by :func:`form_document`;
+  :func:`shadow_replace` (and, as published, through an object stream:
+  :func:`shadow_replace_in_object_stream`), :func:`shadow_hide_and_replace`
+  on the form made by :func:`form_document`;
 * byte flips that make a signature vanish for a lax reader:
   :func:`subfilter_flip`, :func:`fields_flip`; :func:`trailing_script`.
 
@@ -70,12 +71,12 @@ def _text_stream(text, y=600, size=14):
     return b"BT /AttF %d Tf 72 %d Td (%s) Tj ET" % (size, y, safe)
 
 
-def _helvetica(writer):
+def _helvetica(writer, packed=None):
     from pyhanko.pdf_utils import generic
     return writer.add_object(generic.DictionaryObject({
         generic.NameObject("/Type"): generic.NameObject("/Font"),
         generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
-        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")}))
+        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")}), obj_stream=packed)
 
 
 # -- byte flips ----------------------------------------------------------------
@@ -161,7 +162,7 @@ def signature_wrapping(pdf, text=FORGED_TEXT):
 AMOUNT_BOX = (72, 500, 400, 530)
 
 
-def _appearance(writer, text, width=328, height=30, cover=False):
+def _appearance(writer, text, width=328, height=30, cover=False, packed=None):
     """A text field's appearance: ``text``, on an opaque white box when
     ``cover`` (the overlay that hides what is under it)."""
     from pyhanko.pdf_utils import generic
@@ -174,7 +175,7 @@ def _appearance(writer, text, width=328, height=30, cover=False):
             [generic.NumberObject(v) for v in (0, 0, width, height)]),
         generic.NameObject("/Resources"): generic.DictionaryObject({
             generic.NameObject("/Font"): generic.DictionaryObject({
-                generic.NameObject("/AttF"): _helvetica(writer)})})}, stream_data=body)
+                generic.NameObject("/AttF"): _helvetica(writer, packed)})})}, stream_data=body)
     return writer.add_object(stream)
 
 
@@ -256,6 +257,26 @@ def fill_field(pdf, value, cover=False, name="SoTien"):
 def shadow_replace(pdf, value="9.000.000.000 dong"):
     """Shadow *replace*: the signed field's value swapped later."""
     return fill_field(pdf, value, cover=True)
+
+
+def shadow_replace_in_object_stream(pdf, value="9.000.000.000 dong"):
+    """Shadow *replace* as published (Mainka et al., NDSS 2021): the field
+    dictionary carrying the new value, and the new appearance's font, are
+    written in an object stream of the later revision (cross-reference
+    stream), where a reader looking for ``n 0 obj`` finds nothing."""
+    from pyhanko.pdf_utils import generic
+
+    def change(writer):
+        writer.stream_xrefs = True              # object streams need an xref stream
+        packed = writer.prepare_object_stream()
+        ref = _field(writer)
+        field = ref.get_object()
+        field[generic.NameObject("/V")] = generic.TextStringObject(value)
+        field[generic.NameObject("/AP")] = generic.DictionaryObject({
+            generic.NameObject("/N"): _appearance(writer, value, cover=True, packed=packed)})
+        packed.add_object(ref.idnum, field)
+        writer.objs_in_streams[ref.idnum] = field
+    return _incremental(pdf, change)
 
 
 def shadow_hide(pdf):
