@@ -57,7 +57,9 @@ class RecordAdded(RecordEvent):
 
 class RecordModified(RecordEvent):
     """A record changed: new version, recall, delivery state, new report.
-    ``info['what']`` says which."""
+    ``info['what']`` says which; a step of one delivery names its receiver
+    in ``info['receiver']`` (the facts ledger then rewrites that delivery
+    only)."""
 
 
 class RecordActionNoted(RecordEvent):

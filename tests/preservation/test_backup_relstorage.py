@@ -19,7 +19,7 @@ JSON = {"Accept": "application/json"}
 
 @pytest.fixture(scope="module")
 def relstorage_archive(tmp_path_factory):
-    folder = tempfile.mkdtemp(prefix="he-pg-", dir="/tmp/he")
+    folder = tempfile.mkdtemp(prefix="archive-pg-")
     cluster = PostgresCluster(folder).start()
     try:
         var = tmp_path_factory.mktemp("rel")

@@ -178,3 +178,25 @@ def test_every_step_is_in_the_records_audit_history(env, sent):
     finally:
         conn.close()
     assert refusals and refusals[0]["detail"]["code"] == "illegal_transition"
+
+
+def test_the_record_keeps_its_deliveries_states_and_the_ledger_row_follows(env, sent):
+    """Each step rewrites the record's (receiver, state) pairs and only its
+    own delivery in the facts row: both must stay what the deliveries say."""
+    from archive_repo import db
+    from archive_repo.reports import facts
+    from archive_repo.resources import get_root
+    accept(env, sent, STTTT)
+    refuse(env, sent, SYT)
+    recall(env, sent)
+    acknowledge(env, sent, STTTT)
+    with db.transaction(env.registry) as conn:
+        record = get_root(conn).agencies[H38][2026][sent["number"]]
+        read = tuple((d.receiver, d.state) for d in record.deliveries)
+        assert record.delivery_states == read
+        assert dict(read) == {STTTT: "recalled", SYT: "refused"}
+        ledger = facts.ledger_in(conn)
+        assert ledger.get(H38, 2026, record.number) == facts.row_of(record)
+        del record.delivery_states                  # a record made before they were kept
+        assert record.receiver_states() == read
+    assert get(env, delivery_path(sent, SYT), clerk(SYT)).json["state"] == "refused"

@@ -158,7 +158,8 @@ class Step:
 def _report(status, delivery, step):
     dl.report(delivery, CODES[status["code"]][1], status["code"], step.actor, step.at)
     fire(step.registry, RecordModified(delivery.record, step.request, actor=step.actor,
-                                       because=step.because, what="delivery"))
+                                       because=step.because, what="delivery",
+                                       receiver=delivery.receiver))
 
 
 def _accept(status, delivery, step):

@@ -70,8 +70,7 @@ def values(record):
         "legal_status": record.legal_status, "urgency": meta.get("urgency") or NONE,
         "signer": meta.get("signer") or NONE, "recalled": bool(record.recalled),
         "receivers": list(meta.get("receivers") or ()),
-        "delivery_states": sorted({getattr(d, "state", None) or NONE
-                                   for d in record.deliveries}),
+        "delivery_states": sorted({state or NONE for _, state in record.receiver_states()}),
         "allowed": [p for p in allowed_principals(record) if p not in everywhere()],
     }
 

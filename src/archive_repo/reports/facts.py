@@ -207,14 +207,32 @@ def row_of(record, previous=None):
 DELIVERY_ONLY = {"delivery", "recall"}
 
 
+def with_delivery(previous, record, receiver):
+    """``previous`` (the record's row) with ``receiver``'s delivery read
+    again, or None when the row does not hold it."""
+    row = Fact(*previous)
+    rows = list(row.deliveries)
+    for position, (code, _) in enumerate(record.receiver_states()):
+        if code == receiver and position < len(rows) and rows[position][D.receiver] == code:
+            rows[position] = tuple(delivery_row(record.deliveries[position]))
+            return tuple(row._replace(deliveries=tuple(rows)))
+    return None
+
+
 def on_record_changed(event):
-    """Rewrite the record's row (subscriber of RecordAdded/RecordModified)."""
+    """Rewrite the record's row (subscriber of RecordAdded/RecordModified).
+    A step of one delivery reads that delivery only: reading all of them,
+    each connection reloaded the others' just-changed pickles at every
+    accept (bench/workflow.py)."""
     record = event.record
     ledger = ledger_in(jar_of(record))
-    previous = None
+    previous = row = None
     if event.info.get("what") in DELIVERY_ONLY:
         previous = ledger.get(record.agency_code, record.year, record.number)
-    ledger.put(row_of(record, previous))
+    receiver = event.info.get("receiver")
+    if previous is not None and receiver is not None:
+        row = with_delivery(previous, record, receiver)
+    ledger.put(row if row is not None else row_of(record, previous))
 
 
 def received_per_receiver(root):

@@ -133,6 +133,9 @@ class Record(Persistent):
     # destroyed and by which decision; the versions then have no bytes and
     # every endpoint answers 410 Gone (``check_not_destroyed``).
     tombstone = None
+    # ((receiver, state), …) in the order of ``deliveries``, kept by the
+    # workflow (workflow/deliveries.py); None on records made before
+    delivery_states = None
 
     def __init__(self, number, metadata, deposited_by):
         self.number = number
@@ -141,6 +144,19 @@ class Record(Persistent):
         self.versions = PersistentList()
         self.recall = None
         self.deliveries = PersistentList()
+
+    def receiver_states(self):
+        """``((receiver, state), …)`` of the deliveries, in their order.
+
+        Kept on the record because the catalog (delivery-state words) and
+        every ``…/deliveries/{receiver}`` lookup need them: read from the
+        deliveries — each a pickle of its own, changed by its receiver's
+        step — every ZODB connection reloaded all of them at each step, and
+        eight receivers accepting one record loaded 64 (bench/workflow.py)."""
+        kept = self.delivery_states
+        if kept is None:
+            kept = tuple((d.receiver, d.state) for d in self.deliveries)
+        return kept
 
     # -- where it lives -------------------------------------------------
     @property

@@ -45,7 +45,8 @@ def accept(agencies, delivery, actor, at, handler=None, *, registry, request=Non
     entry = enter(agencies[delivery.receiver], delivery, at, handler)
     fire(registry, RecordModified(
         delivery.record, request, action="accept", actor=actor, because=because,
-        detail={"receiver": delivery.receiver, "incoming": entry.path}, what="delivery"))
+        detail={"receiver": delivery.receiver, "incoming": entry.path}, what="delivery",
+        receiver=delivery.receiver))
     return entry
 
 
@@ -56,5 +57,5 @@ def refuse(delivery, actor, at, code, text, *, registry, request=None, because=N
     fire(registry, RecordModified(
         delivery.record, request, action="refuse", actor=actor, because=because,
         detail={"receiver": delivery.receiver, "reason_code": delivery.refusal[0]},
-        what="delivery"))
+        what="delivery", receiver=delivery.receiver))
     return delivery

@@ -205,6 +205,9 @@ def apply(delivery, action, actor, at):
     delivery.state = state
     setattr(delivery, STAMPS[state], at)
     delivery.note(action, actor_id(actor), at)
+    record = delivery.record
+    record.delivery_states = tuple((code, state if code == delivery.receiver else was)
+                                   for code, was in record.receiver_states())
     return state
 
 
@@ -281,13 +284,15 @@ def send(record, at):
         index_of(receiver, INBOX, create=True).add(inbox_key(delivery), delivery)
         index_of(sender, OUTBOX, create=True).add(outbox_key(delivery), delivery)
         made.append(delivery)
+    if made:
+        record.delivery_states = tuple((d.receiver, d.state) for d in record.deliveries)
     return made
 
 
 def find(record, receiver):
-    for delivery in record.deliveries:
-        if delivery.receiver == receiver:
-            return delivery
+    for position, (code, _) in enumerate(record.receiver_states()):
+        if code == receiver:
+            return record.deliveries[position]
     raise KeyError(receiver)
 
 

@@ -127,5 +127,5 @@ def acknowledge(delivery, receiver_agency, actor, at, *, registry, request=None,
     fire(registry, RecordModified(
         delivery.record, request, action="acknowledge_recall", actor=actor, because=because,
         detail={"receiver": delivery.receiver, "incoming": entry.path if entry else None},
-        what="delivery"))
+        what="delivery", receiver=delivery.receiver))
     return entry

@@ -176,13 +176,17 @@ def delivery_view(request):
 def accept_view(request):
     delivery = request.context
     params = params_of(request)
-    # the receivers of one record accepting at once all re-index it (its
-    # delivery states): the accept is committed alone, under the record's
-    # lock, so threads of one server do not replay each other's requests
+    # committed alone, under the lock of the sender's agency-year — the
+    # deposits' lock: what an accept rewrites besides its own receiver's
+    # objects (the record, its row in the facts ledger, the year's touch
+    # stamps, the sender's audit tail) is shared by that year's records,
+    # and accepts of two of them committing at once made ZODB merge those
+    # objects inside its commit lock (bench/workflow.py)
+    record = delivery.record
     entry = run_step(request, lambda: actions.accept(
         request.root.agencies, delivery, request.identity, timeutil.now(),
         params.get("handler"), registry=request.registry, request=request),
-        key=("record", delivery.record.path))
+        key=(record.agency_code, record.year))
     return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
                       dict(delivery_json(request, delivery), entry=entry_json(request, entry)))
 
