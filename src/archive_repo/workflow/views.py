@@ -171,22 +171,27 @@ def delivery_view(request):
     return delivery_json(request, request.context)
 
 
+def year_lock(delivery):
+    """A delivery step's lock: the sender's agency-year, as for deposits.
+    What a step rewrites besides the receiver's own objects (the record's
+    kept delivery states, its facts row, the year's touch stamps, the
+    sender's audit tail) is shared by that year's records; two steps
+    committing them at once made ZODB merge them inside FileStorage's commit
+    lock, and eight receivers replayed each other's accepts
+    (bench/workflow.py)."""
+    record = delivery.record
+    return (record.agency_code, record.year)
+
+
 @view_config(context=dl.Delivery, name="accept", request_method="POST",
              permission="view", renderer="json")
 def accept_view(request):
     delivery = request.context
     params = params_of(request)
-    # committed alone, under the lock of the sender's agency-year — the
-    # deposits' lock: what an accept rewrites besides its own receiver's
-    # objects (the record, its row in the facts ledger, the year's touch
-    # stamps, the sender's audit tail) is shared by that year's records,
-    # and accepts of two of them committing at once made ZODB merge those
-    # objects inside its commit lock (bench/workflow.py)
-    record = delivery.record
     entry = run_step(request, lambda: actions.accept(
         request.root.agencies, delivery, request.identity, timeutil.now(),
         params.get("handler"), registry=request.registry, request=request),
-        key=(record.agency_code, record.year))
+        key=year_lock(delivery))
     return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
                       dict(delivery_json(request, delivery), entry=entry_json(request, entry)))
 
@@ -196,9 +201,10 @@ def accept_view(request):
 def refuse_view(request):
     delivery = request.context
     params = params_of(request)
-    actions.refuse(delivery, request.identity, timeutil.now(),
-                   params.get("reason_code"), params.get("reason"),
-                   registry=request.registry, request=request)
+    run_step(request, lambda: actions.refuse(
+        delivery, request.identity, timeutil.now(), params.get("reason_code"),
+        params.get("reason"), registry=request.registry, request=request),
+        key=year_lock(delivery))
     return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
                       delivery_json(request, delivery))
 
@@ -207,9 +213,10 @@ def refuse_view(request):
              permission="view", renderer="json")
 def acknowledge_view(request):
     delivery = request.context
-    rc.acknowledge(delivery, request.root.agencies[delivery.receiver],
-                   request.identity, timeutil.now(), registry=request.registry,
-                   request=request)
+    run_step(request, lambda: rc.acknowledge(
+        delivery, request.root.agencies[delivery.receiver], request.identity,
+        timeutil.now(), registry=request.registry, request=request),
+        key=year_lock(delivery))
     return after_form(request, url_of(request, "/%s/inbox" % delivery.receiver),
                       delivery_json(request, delivery))
 
