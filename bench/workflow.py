@@ -62,11 +62,13 @@ measured (``--records 40``, load 0.5–2 from another job: compare ratios):
   their own (catalog layout 4).  37 retries left, all the audit tail's
   double flushes → thresholds spread over 50–74: 7–13 retries; 0.40–0.46.
 * Conflict *resolution* inside FileStorage's commit lock: the facts rows'
-  60-row buckets (1.2 s of 4.4 s), touch stamps, audit tails — 16-row
-  buckets, and the accept's lock taken on the sender's agency-year (the
-  deposits' lock) instead of the record: within one process no two steps
-  touching that year's shared objects commit at once.  0 retries, no
-  resolution: 0.44 / 0.55 / 0.57.
+  60-row buckets (1.2 s of 4.4 s), touch stamps, audit tails.  16-row
+  buckets halved it (0.35–0.46); the accept's lock taken on the sender's
+  agency-year (the deposits' lock) instead of the record removed it: within
+  one process no two steps touching that year's shared objects commit at
+  once.  0 retries, no resolution: 0.44 / 0.55 / 0.57 (the small buckets,
+  which a report would pay for in reads, were then dropped: 0.70 / 0.70 at
+  load 3).
 * Each connection reloaded all eight deliveries of a record at every step
   (catalog states, facts row, ``…/deliveries/{code}`` lookups): the record
   keeps its (receiver, state) pairs and the facts row re-reads the one

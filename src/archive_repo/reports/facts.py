@@ -57,20 +57,6 @@ F = Fact(*range(len(Fact._fields)))
 D = Delivery(*range(len(Delivery._fields)))
 
 
-class RowTree(IOBTree):
-    """One agency-year's rows, number → row, in buckets of at most 16.
-
-    Every delivery step rewrites its record's row, so receivers accepting
-    different records of one sender at once write the same bucket and ZODB
-    merges them — inside the storage's commit lock, unpickling the bucket
-    three times.  With IOBTree's 60-row buckets that merge was the largest
-    cost of concurrent accepts (bench/workflow.py: 1.2 s of 4.4 s for 320
-    accepts) and each accept wrote a 36 KB bucket; a report reads a few
-    more buckets instead."""
-
-    max_leaf_size = 16
-
-
 class FactsLedger(Persistent):
     """``rows``: (agency, year) → IOBTree number → row — one small tree per
     agency-year, so a deposit writes its own agency-year's bucket and a
@@ -83,7 +69,7 @@ class FactsLedger(Persistent):
     def _tree(self, agency, year, create=False):
         tree = self.rows.get((agency, year))
         if tree is None and create:
-            tree = self.rows[(agency, year)] = RowTree()
+            tree = self.rows[(agency, year)] = IOBTree()
         return tree
 
     def get(self, agency, year, number):
