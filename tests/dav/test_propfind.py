@@ -253,3 +253,85 @@ def test_second_version_shows_everywhere(archive):
                                   headers=archive.auth("connector")).json["changes"]
     assert [(c["what"], c["path"], c["version"]) for c in changes] == [
         ("version", "/%s/2026/1" % H38, 2)]
+
+
+def _first_chunk_loads(archive, monkeypatch, year):
+    """Objects loaded (this thread) until the first chunk of the year's
+    Depth 1 PROPFIND is out, every object a ghost first."""
+    from ZODB.Connection import Connection
+    loaded, here, real = Counter(), threading.get_ident(), Connection.setstate
+
+    def counting(conn, obj):
+        if threading.get_ident() == here:
+            loaded[type(obj).__name__] += 1
+        return real(conn, obj)
+    archive.registry._zodb_databases[""].cacheMinimize()
+    with monkeypatch.context() as patched:
+        patched.setattr(Connection, "setstate", counting)
+        status, _, body = _call(archive, "PROPFIND", "/dav/%s/%d/" % (H38, year))
+        first = next(iter(body))
+        counted = Counter(loaded)
+    rest = b"".join(body)
+    body.close()
+    return first, rest, counted
+
+
+def test_the_first_bytes_of_a_year_leave_before_the_year_is_walked(archive, monkeypatch):
+    # the year's record-count was counted by walking both of its trees
+    # before its own response: 2 000 records loaded ~10× what 200 did
+    bulk_year(archive, H38, 2024, 2000)
+    bulk_year(archive, H38, 2025, 200)
+    _call(archive, "PROPFIND", "/dav/%s/2024/" % H38)[2].close()      # warm the app
+    small = _first_chunk_loads(archive, monkeypatch, 2025)
+    big = _first_chunk_loads(archive, monkeypatch, 2024)
+    assert sum(big[2].values()) <= sum(small[2].values()) + 3, (small[2], big[2])
+    for (first, rest, _), count in ((small, 200), (big, 2000)):
+        tree = etree.fromstring(first + rest)
+        assert len(tree.findall("D:response", NS)) == count + 1
+        year = tree.find("D:response", NS).findtext("D:href", namespaces=NS)
+        assert prop(tree, year, "A:record-count").text == str(count)
+
+
+def test_a_year_streams_with_a_bounded_cache(archive):
+    # cacheGC kept every bucket read (each holding ~30 record ghosts and
+    # summaries): the cache ended with every record of the year in it
+    from archive_repo.dav.stream import OwnConnectionBody
+    count = 4000
+    bulk_year(archive, H38, 2025, count)
+    status, _, body = _call(archive, "PROPFIND", "/dav/%s/2025/" % H38)
+    assert isinstance(body, OwnConnectionBody)
+    held, chunks = [], []
+    for chunk in body:
+        chunks.append(chunk)
+        held.append(len(body.conn._cache))      # loaded objects and ghosts
+    body.close()
+    assert max(held) < count // 2, max(held)
+    tree = etree.fromstring(b"".join(chunks))
+    assert [h.text for h in tree.iterfind("D:response/D:href", NS)][1:] == \
+        ["/dav/%s/2025/%d/" % (H38, n) for n in range(1, count + 1)]
+
+
+def test_start_up_counts_the_years_summarised_before_counts_existed(tmp_path):
+    from tests.conftest import build_env, close_env
+    from archive_repo.dav.summaries import COUNTS_KEY
+    env = build_env(tmp_path)
+    for _ in range(3):
+        env.deposit()
+    conn = env.conn()
+    with conn.transaction_manager:
+        del conn.root()[COUNTS_KEY]             # the shape before this release
+        del env.root(conn).evolved["2026-12-dav-summary-counts"]
+    conn.close()
+    close_env(env)
+    env = build_env(tmp_path)                   # start-up runs the step
+    try:
+        conn = env.conn()
+        try:
+            assert conn.root()[COUNTS_KEY][(H38, 2026)]() == 3
+        finally:
+            conn.close()
+        env.deposit()
+        tree = parse(dav(env, "PROPFIND", YEAR))
+        assert prop(tree, YEAR, "A:record-count").text == "4"
+    finally:
+        close_env(env)

@@ -212,12 +212,12 @@ def backfill(log, conn):
              for agency in get_root(conn).agencies.values()
              for year in agency.values()
              for record in year.values() if record.current is not None]
-    index = summaries.ensure_index(conn)
+    index, counts = summaries.ensure_index(conn), summaries.ensure_counts(conn)
     for at, path, record in sorted(found, key=lambda item: item[:2]):
         log.append(record.agency_code, path, "added", at, record.current.number)
         summaries.touch(conn, record, at)
         if not record.destroyed:
-            summaries.store(index, record, at)
+            summaries.store(index, counts, record, at)
     log.sequence()
 
 
@@ -231,11 +231,11 @@ def note(record, what, writer=None):
     ensure_log(conn).append(writer or record.agency_code, record.path, what, at,
                             record.current.number)
     summaries.touch(conn, record, at)
-    index = summaries.ensure_index(conn)
+    index, counts = summaries.ensure_index(conn), summaries.ensure_counts(conn)
     if record.destroyed:
-        summaries.drop(index, record)
+        summaries.drop(index, counts, record)
     else:
-        summaries.store(index, record, max(at, record.current.deposited_at))
+        summaries.store(index, counts, record, max(at, record.current.deposited_at))
 
 
 def sequence_now(database, attempts=SEQUENCE_ATTEMPTS):
@@ -312,3 +312,4 @@ def on_application_created(event):
         ensure_log(conn)
         summaries.ensure_index(conn)
         summaries.ensure_touched(conn)
+        summaries.ensure_counts(conn)

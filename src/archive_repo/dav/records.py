@@ -4,7 +4,7 @@ from ..resources import Folder
 from .tree import (ALWAYS_NAMED, NAMED_TITLES, ROOT_TITLE, Collection, EmptyFolder, nfc,
                    number_in, record_modified)
 from . import files
-from .summaries import Summary, of_record, touched_at, year_summaries
+from .summaries import Summary, of_record, touched_at, year_count, year_summaries
 
 
 class RootNode(Collection):
@@ -93,7 +93,13 @@ class YearNode(Collection):
         return ((str(number), True) for number, _, _ in self._listed())
 
     def extra(self):
-        return {"record-count": str(sum(1 for _ in self._listed()))}
+        # the year's own response goes out first: counting by walking the
+        # year here loaded all of it before the first byte (summaries.py)
+        counted = year_count(self.site.counts, self.year.agency_code, self.year.year)
+        if counted is None or year_summaries(
+                self.site.summaries, self.year.agency_code, self.year.year) is None:
+            counted = sum(1 for _ in self._listed())       # a year never summarised
+        return {"record-count": str(counted)}
 
 
 class RecordNode(Collection):

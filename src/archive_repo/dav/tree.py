@@ -54,12 +54,13 @@ class EmptyFolder:
 class Site:
     """What nodes need from outside the tree."""
 
-    def __init__(self, root, log, request, summaries=None, touched=None):
+    def __init__(self, root, log, request, summaries=None, touched=None, counts=None):
         self.root = root
         self.log = log
         self.request = request
         self.summaries = summaries
         self.touched = touched
+        self.counts = counts
 
 
 class Node:

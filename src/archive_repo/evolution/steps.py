@@ -109,6 +109,23 @@ def change_feed_per_agency(root):
     per_agency(root._p_jar)
 
 
+def catalog_year_order(root):
+    """Catalogs made before year pages were read by position get each
+    agency-year's order (indexing/positions.py), built from what they hold."""
+    catalog = root.__dict__.get("catalog")
+    if catalog is not None:
+        catalog._p_activate()
+        if "years" not in catalog.__dict__:
+            catalog.order_years()
+
+
+def dav_summary_counts(root):
+    """Each year's count of listing summaries (dav/summaries.py), for the
+    years summarised before they were counted."""
+    from ..dav.summaries import count_years, ensure_counts, ensure_index
+    count_years(ensure_counts(root._p_jar), ensure_index(root._p_jar))
+
+
 def register(config):
     add = config.add_evolve_step
     add(version_reports_as_json, "2026-12-version-reports-json")
@@ -121,3 +138,5 @@ def register(config):
     add(digest_index, "2026-12-digest-index")
     add(change_feed_per_agency, "2026-12-change-feed-per-agency")
     add(catalog_layout, "2026-12-catalog-layout-4")
+    add(catalog_year_order, "2026-12-catalog-year-order")
+    add(dav_summary_counts, "2026-12-dav-summary-counts")

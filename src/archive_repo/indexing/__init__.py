@@ -18,6 +18,8 @@ two consistent (issue 5).
     search.py       the search function (Whoosh hits checked against the
                     catalog's ``allowed`` index)
     listing.py      ``list_records(request, agency, year, start, size)``
+    positions.py    each agency-year's catalogued numbers as bit masks by
+                    block: a year page read by position, not by a sort
     rebuild.py      walking the tree; differences for check-index
     views.py        ``GET /search``
 

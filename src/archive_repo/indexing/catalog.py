@@ -17,6 +17,9 @@ Indexes, over the attributes of :func:`values`:
 One index per field wrote a reverse-index bucket, a docid set and a counter
 per field on every deposit; the words share one reverse entry (LAYOUT).
 Callers still filter by field name: ``agency=…``, ``receivers_any=[…]``.
+``years`` holds each agency-year's ``positions.YearOrder`` (which numbers
+are catalogued, which recalled), so that a page of a year is read by
+position instead of by sorting the year (:meth:`RecordCatalog.year_order`).
 ``allowed`` holds the principals that may *view* the record (after
 Substance D's ``allowed`` index): ``allowed_any=[principals]`` keeps only
 what a caller can read.  Principals the root's ACL lets view everything
@@ -27,6 +30,7 @@ is simply not filtered.
 import functools
 from types import SimpleNamespace
 
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.authorization import ACLHelper
 from repoze.catalog.catalog import Catalog
@@ -37,6 +41,7 @@ from repoze.catalog.query import All, And, Any, Eq, InRange
 from zope.index.keyword import KeywordIndex
 
 from .. import timeutil
+from .positions import YearOrder
 
 # Sorted or ranged on: one field index each.
 FIELDS = ("number", "issued_on", "deposited_at")
@@ -163,6 +168,7 @@ class RecordCatalog(Persistent):
             self.catalog[name] = FacetIndex(name)
         self.docs = DocumentMap()
         self.layout = LAYOUT
+        self.years = OOBTree()          # (agency, year) → positions.YearOrder
 
     # -- writing ---------------------------------------------------------
     def index(self, record):
@@ -178,6 +184,7 @@ class RecordCatalog(Persistent):
         else:
             # FacetIndex and the field indexes write nothing for equal values
             self.catalog.reindex_doc(docid, doc)
+        self._order(record.agency_code, record.year).put(record.number, vals["recalled"])
         return docid
 
     def unindex(self, path):
@@ -185,6 +192,25 @@ class RecordCatalog(Persistent):
         if docid is not None:
             self.catalog.unindex_doc(docid)
             self.docs.remove_docid(docid)
+            code, year, number = _place(path)
+            order = self.year_order(code, year)
+            if order is not None:
+                order.remove(number)
+
+    def _order(self, code, year):
+        order = self.years.get((code, year))
+        if order is None:
+            order = self.years[(code, year)] = YearOrder()
+        return order
+
+    def order_years(self):
+        """(Re)build ``years`` from what the catalog holds (evolve step
+        ``2026-12-catalog-year-order``)."""
+        self.years = OOBTree()
+        recalled = word("recalled", True)
+        for docid, path in self.docs.docid_to_address.items():
+            code, year, number = _place(path)
+            self._order(code, year).put(number, recalled in self._words(docid))
 
     # -- reading ---------------------------------------------------------
     def __len__(self):
@@ -192,6 +218,11 @@ class RecordCatalog(Persistent):
 
     def paths(self):
         return list(self.docs.address_to_docid.keys())
+
+    def year_order(self, code, year):
+        """The agency-year's ``positions.YearOrder``, or None (nothing
+        catalogued in it yet)."""
+        return self.years.get((code, int(year)))
 
     def contains(self, path):
         return self.docs.docid_for_address(path) is not None
@@ -246,6 +277,12 @@ class RecordCatalog(Persistent):
             if docid is not None and (everything or wanted & self._words(docid)):
                 out.add(path)
         return out
+
+
+def _place(path):
+    """(agency, year, number) of a record's path ``/{agency}/{year}/{n}``."""
+    _, code, year, number = path.split("/")
+    return code, int(year), int(number)
 
 
 def build_query(filters):
