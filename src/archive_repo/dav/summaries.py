@@ -30,7 +30,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from .. import timeutil
+from .. import db, timeutil
 
 FIELDS = ("modified", "created", "version", "legal_status", "recalled",
           "notation", "subject", "issued_on", "agency")
@@ -154,10 +154,7 @@ def get_touched(conn):
 
 
 def ensure_touched(conn):
-    touched = get_touched(conn)
-    if touched is None:
-        touched = conn.root()[TOUCHED_KEY] = OOBTree()
-    return touched
+    return db.kept(conn.root(), TOUCHED_KEY, OOBTree)
 
 
 def new_index():
@@ -169,10 +166,7 @@ def get_index(conn):
 
 
 def ensure_index(conn):
-    index = get_index(conn)
-    if index is None:
-        index = conn.root()[SUMMARIES_KEY] = new_index()
-    return index
+    return db.kept(conn.root(), SUMMARIES_KEY, new_index)
 
 
 def get_counts(conn):
@@ -180,11 +174,11 @@ def get_counts(conn):
 
 
 def ensure_counts(conn):
-    counts = get_counts(conn)
-    if counts is None:
-        counts = conn.root()[COUNTS_KEY] = OOBTree()
+    def counted():
+        counts = OOBTree()
         count_years(counts, ensure_index(conn))
-    return counts
+        return counts
+    return db.kept(conn.root(), COUNTS_KEY, counted)
 
 
 def year_summaries(index, agency_code, year):
