@@ -143,7 +143,10 @@ def revisions(reader, embedded, policy=None):
             if locked:
                 allowed = False
                 description += " — chữ ký chứng thực không cho phép (DocMDP %s)" % locked[0]
-            entry.update(modification_level=level, changed_fields=changed, problem=problem,
+            # plain strings: pyHanko's TextStringObject pickles the reader
+            # it came from (235 KB a report through the rule pool)
+            entry.update(modification_level=level, changed_fields=changed and [str(f) for f in changed],
+                         problem=problem,
                          change=kind, allowed=allowed, description=description)
         out.append(entry)
     return out

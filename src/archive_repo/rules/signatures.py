@@ -404,7 +404,7 @@ def signature_facts(sig, policy, dss, placed, pdf, deposited_at, diff):
     page, rect, appearance = _placement(placed, sig.field_name, pdf)
     level, coverage = status.modification_level, status.coverage
     return SignatureFacts(
-        field=sig.field_name, signer=common_name(sig.signer_cert.subject),
+        field=str(sig.field_name), signer=common_name(sig.signer_cert.subject),
         signed_at=signed_at, signed_at_source=source, validated_at=when.at,
         validated_at_source=when.source, intact=bool(status.intact),
         valid=bool(status.valid), trusted=bool(trust.trusted),
