@@ -69,7 +69,6 @@ def store(index, counts, record, modified):
     year = index.get(key)
     if year is None:
         year = index[key] = IOBTree()
-        counts[key] = Length()
     made, stored = summarize(record, modified), year.get(record.number)
     if stored is None:
         _counter(counts, key, year).change(1)

@@ -40,7 +40,7 @@ from repoze.catalog.indexes.keyword import CatalogKeywordIndex
 from repoze.catalog.query import All, And, Any, Eq, InRange
 from zope.index.keyword import KeywordIndex
 
-from .. import timeutil
+from .. import db, timeutil
 from .positions import YearOrder
 
 # Sorted or ranged on: one field index each.
@@ -198,10 +198,7 @@ class RecordCatalog(Persistent):
                 order.remove(number)
 
     def _order(self, code, year):
-        order = self.years.get((code, year))
-        if order is None:
-            order = self.years[(code, year)] = YearOrder()
-        return order
+        return db.kept(self.years, (code, year), YearOrder)
 
     def order_years(self):
         """(Re)build ``years`` from what the catalog holds (evolve step

@@ -85,10 +85,9 @@ class FactsLedger(Persistent):
         return True
 
     def _received_tree(self, code, year, create=False):
-        tree = self.received.get((code, year))
-        if tree is None and create:
-            tree = self.received[(code, year)] = OOBTree()
-        return tree
+        if create:
+            return db.kept(self.received, (code, year), OOBTree)
+        return self.received.get((code, year))
 
     def _received(self, old, row):
         # only what changed: even an insert that finds its key marks the

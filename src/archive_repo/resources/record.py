@@ -103,6 +103,7 @@ class Version(Persistent):
         self._v_report = None
 
     _v_report = None
+    _legal_status = None        # versions stored before it was kept: None
 
     def store_file(self, path):
         """Move the spooled upload at ``path`` into the blob (no copy)."""
@@ -116,8 +117,7 @@ class Version(Persistent):
         # kept beside the JSON text: every listing summary and catalog entry
         # asks for it, and each ZODB connection parsed the whole report once
         # per version to answer (bench/workflow.py, eight receivers)
-        self._p_activate()
-        found = self.__dict__.get("_legal_status")
+        found = self._legal_status
         if found is None:
             found = (self.report or {}).get("legal_status", "reference_only")
         return found
